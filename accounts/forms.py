@@ -1,0 +1,105 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import tasks
+from .models import Organization, User
+from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or password is not correct."),
+        "inactive": _("This account has been deactivated."),
+    }
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with the mail sent by a Celery task after the request commits."""
+
+    def save(self, **kwargs):
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(lambda user_id=user.pk: tasks.password_reset_send.delay(user_id))
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "language"]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=[(r.value, r.label) for r in Role if r != Role.STANDARD],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Every member is a standard user; tick any further roles."),
+    )
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    grant = forms.TypedChoiceField(
+        choices=[("1", _("Grant")), ("0", _("Remove"))], coerce=lambda value: value == "1"
+    )
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            user = User(email=self.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["name", "oib", "address", "language", "is_active"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+
+class OrganizationCreateForm(OrganizationForm):
+    admin_email = forms.EmailField(label=_("First administrator's e-mail address"))
+    admin_name = forms.CharField(label=_("First administrator's full name"), max_length=150)
+
+    class Meta(OrganizationForm.Meta):
+        fields = ["name", "oib", "address", "language"]
+
+
+class AuditFilterForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.all(), required=False
+    )

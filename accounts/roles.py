@@ -1,0 +1,80 @@
+"""Customer roles and vendor staff groups: the one place that says which permission codenames each holds.
+
+A customer role is granted as django-guardian object permissions on the Organization (accounts.services);
+a staff group holds the same codenames as global permissions. Later apps add their codenames here.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STANDARD = "STANDARD", _("Standard user")
+    ADMIN = "ADMIN", _("Administrator")
+    FIN_ADMIN = "FIN_ADMIN", _("Financial administrator")
+    SYS_ADMIN = "SYS_ADMIN", _("System administrator")
+
+
+# What every member of an organization may do there.
+MEMBER_PERMISSIONS = frozenset({"accounts.view_organization"})
+
+# FIN_ADMIN and SYS_ADMIN gain their own codenames with licensing, billing, releases and monitoring.
+FIN_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS
+SYS_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.STANDARD: MEMBER_PERMISSIONS,
+    Role.FIN_ADMIN: FIN_ADMIN_PERMISSIONS,
+    Role.SYS_ADMIN: SYS_ADMIN_PERMISSIONS,
+    # ADMIN may use every function of the portal and is the only role that manages members.
+    Role.ADMIN: MEMBER_PERMISSIONS
+    | FIN_ADMIN_PERMISSIONS
+    | SYS_ADMIN_PERMISSIONS
+    | {"accounts.manage_members", "helpdesk.view_auditevent"},
+}
+
+
+def permissions_for_roles(roles) -> frozenset[str]:
+    """The union of the codenames of the given roles."""
+    return frozenset().union(*(ROLE_PERMISSIONS[role] for role in roles))
+
+
+class StaffGroup(models.TextChoices):
+    DISPATCHER = "Dispatcher", _("Dispatcher")
+    CONSULTANT = "Consultant", _("Consultant")
+    VENDOR_ADMIN = "Vendor admin", _("Vendor admin")
+
+
+# Vendor staff see every organization.
+STAFF_PERMISSIONS = frozenset({"accounts.view_organization", "accounts.view_vendor_workspace"})
+
+STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
+    StaffGroup.DISPATCHER: STAFF_PERMISSIONS,
+    StaffGroup.CONSULTANT: STAFF_PERMISSIONS,
+    StaffGroup.VENDOR_ADMIN: STAFF_PERMISSIONS
+    | {
+        "accounts.manage_organizations",
+        "accounts.manage_members",
+        "helpdesk.view_auditevent",
+    },
+}
+
+
+def staff_groups_sync(apps) -> None:
+    """Give each staff group exactly the global permissions listed above (used by data migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are otherwise created only after all migrations; the groups need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, perms in STAFF_GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(name))
+        wanted = []
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(wanted)

@@ -1,0 +1,56 @@
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
+
+from helpdesk.models import AuditEvent
+from helpdesk.permissions import organizations_with_perm
+
+from .models import Membership, Organization
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    """The user's active memberships, for the organization switcher."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.active()
+        .filter(user=user)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+
+
+def organizations_visible_to(user, perm: str = "accounts.view_organization") -> QuerySet[Organization]:
+    return organizations_with_perm(user, perm)
+
+
+def get_organization_for(user, pk: int, perm: str) -> Organization:
+    """The organization if the user may do `perm` there; 404 otherwise, so others' existence stays hidden."""
+    return get_object_or_404(organizations_with_perm(user, perm), pk=pk)
+
+
+def members_of(organization: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("-is_active", "user__full_name", "user__email")
+    )
+
+
+def audit_events_for(organization: Organization | None) -> QuerySet[AuditEvent]:
+    """An organization's events, including its members' sign-ins; None means every event (vendor admins)."""
+    events = AuditEvent.objects.for_list()
+    if organization is None:
+        return events
+    member_ids = Membership.objects.filter(organization=organization).values("user_id")
+    return events.filter(
+        Q(organization=organization)
+        | Q(organization__isnull=True, actor_id__in=member_ids)
+        | Q(
+            organization__isnull=True,
+            target_type="accounts.user",
+            target_id__in=Membership.objects.filter(organization=organization).values_list(
+                Cast("user_id", CharField()), flat=True
+            ),
+        )
+    )

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "actor", "organization", "target_repr", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["target_repr", "actor__email"]
+    list_select_related = ["actor", "organization"]
+
+    # The audit trail is immutable, in the admin too.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
