@@ -1,0 +1,79 @@
+# Developer commands. `make run` starts the portal on http://127.0.0.1:8000/ with an embedded PostgreSQL
+# in .data/ (started and stopped by the Django settings when DATABASE_URL is unset).
+#
+#   make run      migrate, load demo data, runserver (DEBUG=1 unless DEBUG is set)
+#   make test     pytest (PYTEST_ARGS="-k case -x" to narrow it)
+#   make bench    manage.py bench (BENCH_ARGS=...)
+#   make lint     ruff check + ruff format --check
+#   make messages refresh and compile the hr/en translation catalogues
+#   make clean    remove .venv and .data (the embedded database!)
+
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+DEBUG ?= 1
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+# Set PYTHON=/path/to/python3.x to choose the interpreter for the virtualenv yourself.
+PYTHON ?=
+
+# Interpreters tried in order for the virtualenv; the first one that is Python 3.12 or newer wins.
+# `python` is pyenv's shim when pyenv is installed, so it honours .python-version.
+PYTHON_CANDIDATES = $(PYTHON) python3.13 python3.12 python3.14 python3 python \
+	$(sort $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python))
+
+.DEFAULT_GOAL := help
+
+.PHONY: help run test bench lint messages clean
+
+help:
+	@sed -n 's/^#   /  /p' $(firstword $(MAKEFILE_LIST))
+
+# A .venv that make did not build (no stamp) or whose Python is gone is rebuilt from scratch, so every
+# package in it has its bytecode compiled (PYTHONDONTWRITEBYTECODE=1 means Python never writes it later).
+$(STAMP): pyproject.toml
+	@if [ -e $@ ] && $(VENV_PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Updating $(VENV) ($$($(VENV_PY) -V 2>&1))"; \
+	else \
+		py=; \
+		for cand in $(PYTHON_CANDIDATES); do \
+			if "$$cand" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+				py=$$("$$cand" -c 'import sys; print(sys.executable)'); break; \
+			fi; \
+		done; \
+		if [ -z "$$py" ]; then \
+			echo "Python 3.12 or newer is needed; install it (e.g. pyenv install 3.13) and re-run" >&2; \
+			exit 1; \
+		fi; \
+		echo "Creating $(VENV) with $$py ($$("$$py" -V 2>&1))"; \
+		"$$py" -m venv --clear $(VENV); \
+	fi
+	$(VENV_PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip install --python $(VENV_PY) --compile-bytecode -e '.[dev]'
+	touch $@
+
+# Each command is its own line without shell syntax, so make starts Python directly (the last one through
+# `exec`): Ctrl-C reaches the Python process, which stops the embedded PostgreSQL before exiting.
+run: export DEBUG := $(DEBUG)
+run: $(STAMP)
+	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py seed_demo
+	exec $(VENV_PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(VENV_PY) manage.py bench $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: $(STAMP)
+	$(VENV_PY) manage.py makemessages -l hr -l en --ignore=.venv --ignore=.data --ignore=static/vendor
+	$(VENV_PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .data
