@@ -87,7 +87,7 @@ class InvitationAcceptForm(forms.Form):
 class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
-        fields = ["name", "oib", "address", "language", "is_active"]
+        fields = ["name", "oib", "address", "language", "standard_users_see_own_cases_only", "is_active"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
 

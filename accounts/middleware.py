@@ -30,7 +30,8 @@ def _current_membership(request):
 
 class CurrentOrganizationMiddleware:
     """request.memberships (the user's active memberships) and request.membership, the one chosen in the
-    header; both loaded on first use, so pages that do not need them pay nothing."""
+    header; both loaded on first use, so pages that do not need them pay nothing. Being lazy objects, they
+    are never None themselves: test `if not request.membership`, never `is None`."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -78,6 +78,9 @@ class Organization(models.Model):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     is_active = models.BooleanField(_("active"), default=True)
+    standard_users_see_own_cases_only = models.BooleanField(
+        _("standard users see only their own and watched cases"), default=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

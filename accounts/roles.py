@@ -15,8 +15,18 @@ class Role(models.TextChoices):
     SYS_ADMIN = "SYS_ADMIN", _("System administrator")
 
 
-# What every member of an organization may do there.
-MEMBER_PERMISSIONS = frozenset({"accounts.view_organization"})
+# What every member of an organization may do there. `cases.view_org_cases` alone shows a member their
+# own and watched cases; whether a STANDARD user sees all the organization's cases is an organization
+# setting (Organization.standard_users_see_own_cases_only), decided in cases.selectors.
+MEMBER_PERMISSIONS = frozenset(
+    {
+        "accounts.view_organization",
+        "cases.view_org_cases",
+        "cases.create_case",
+        "cases.reply_case",
+        "cases.analyse_cases",
+    }
+)
 
 # FIN_ADMIN and SYS_ADMIN gain their own codenames with licensing, billing, releases and monitoring.
 FIN_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS
@@ -30,7 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: MEMBER_PERMISSIONS
     | FIN_ADMIN_PERMISSIONS
     | SYS_ADMIN_PERMISSIONS
-    | {"accounts.manage_members", "helpdesk.view_auditevent"},
+    | {"accounts.manage_members", "helpdesk.view_auditevent", "cases.view_all_org_cases"},
 }
 
 
@@ -45,14 +55,28 @@ class StaffGroup(models.TextChoices):
     VENDOR_ADMIN = "Vendor admin", _("Vendor admin")
 
 
-# Vendor staff see every organization.
-STAFF_PERMISSIONS = frozenset({"accounts.view_organization", "accounts.view_vendor_workspace"})
+# Vendor staff see every organization and every case, internal notes included, and any of them may join
+# a case; only dispatchers and vendor admins reassign by hand.
+STAFF_PERMISSIONS = frozenset(
+    {
+        "accounts.view_organization",
+        "accounts.view_vendor_workspace",
+        "cases.view_org_cases",
+        "cases.view_all_org_cases",
+        "cases.reply_case",
+        "cases.view_internal",
+        "cases.work_case",
+        "cases.view_queue",
+        "cases.analyse_cases",
+    }
+)
 
 STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
-    StaffGroup.DISPATCHER: STAFF_PERMISSIONS,
+    StaffGroup.DISPATCHER: STAFF_PERMISSIONS | {"cases.assign_case"},
     StaffGroup.CONSULTANT: STAFF_PERMISSIONS,
     StaffGroup.VENDOR_ADMIN: STAFF_PERMISSIONS
     | {
+        "cases.assign_case",
         "accounts.manage_organizations",
         "accounts.manage_members",
         "helpdesk.view_auditevent",
@@ -78,3 +102,34 @@ def staff_groups_sync(apps) -> None:
             app_label, codename = perm.split(".")
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
+
+
+def role_permissions_sync(apps) -> None:
+    """Bring every member's object permissions in line with ROLE_PERMISSIONS after the lists change
+    (used by data migrations; the live path is accounts.services)."""
+    Membership = apps.get_model("accounts", "Membership")
+    Permission = apps.get_model("auth", "Permission")
+    ObjectPermission = apps.get_model("accounts", "OrganizationUserPermission")
+    by_name = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for membership in Membership.objects.all():
+        wanted = (
+            {by_name[perm] for perm in permissions_for_roles(membership.roles)}
+            if membership.is_active
+            else set()
+        )
+        held = ObjectPermission.objects.filter(
+            user_id=membership.user_id, content_object_id=membership.organization_id
+        )
+        held.exclude(permission_id__in=wanted).delete()
+        missing = wanted - set(held.values_list("permission_id", flat=True))
+        ObjectPermission.objects.bulk_create(
+            ObjectPermission(
+                user_id=membership.user_id, content_object_id=membership.organization_id, permission_id=pk
+            )
+            for pk in missing
+        )

@@ -1,9 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 
 from helpdesk.models import AuditEvent
-from helpdesk.permissions import organizations_with_perm
+from helpdesk.permissions import has_org_perm, organizations_with_perm
 
 from .models import Membership, Organization
 
@@ -25,8 +26,12 @@ def organizations_visible_to(user, perm: str = "accounts.view_organization") -> 
 
 
 def get_organization_for(user, pk: int, perm: str) -> Organization:
-    """The organization if the user may do `perm` there; 404 otherwise, so others' existence stays hidden."""
-    return get_object_or_404(organizations_with_perm(user, perm), pk=pk)
+    """The organization if the user may do `perm` there: 404 when the user cannot see it (its existence stays
+    hidden), 403 when they see it but may not do `perm`."""
+    organization = get_object_or_404(organizations_visible_to(user), pk=pk)
+    if not has_org_perm(user, perm, organization):
+        raise PermissionDenied
+    return organization
 
 
 def members_of(organization: Organization) -> QuerySet[Membership]:

@@ -86,7 +86,7 @@ def organization_switch(request):
 @require_http_methods(["GET"])
 def my_members(request):
     """The header's "Members" link: the member list of the organization the user works in."""
-    if request.membership is None:
+    if not request.membership:  # a lazy object: test its truth, it is never None itself
         raise Http404
     return redirect("accounts:member-list", organization_pk=request.membership.organization_id)
 
@@ -244,7 +244,7 @@ def audit_list(request):
     else:
         filters = None
         membership = request.membership
-        if membership is None or not has_org_perm(
+        if not membership or not has_org_perm(
             request.user, "helpdesk.view_auditevent", membership.organization
         ):
             raise PermissionDenied

@@ -12,6 +12,12 @@ def navigation(request):
     membership = request.membership
     perms = perms_in_organization(user, membership.organization if membership else None)
     items = [(_("Dashboard"), reverse("dashboard"))]
+    if "cases.view_queue" in perms:
+        items.append((_("Queue"), reverse("cases:queue")))
+    if "cases.work_case" in perms:
+        items.append((_("My work"), reverse("cases:my-work")))
+    if "cases.view_org_cases" in perms:
+        items.append((_("Cases"), reverse("cases:case-list")))
     if "accounts.manage_organizations" in perms:
         items.append((_("Organizations"), reverse("accounts:organization-list")))
     if membership and "accounts.manage_members" in perms:

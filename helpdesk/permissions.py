@@ -2,7 +2,8 @@
 
 A permission is held globally (vendor staff, through their group) or as a django-guardian object permission
 on an Organization (a customer role, granted by accounts.services). Django's ModelBackend answers only
-global permissions, guardian only object ones: these functions ask both, so no view has to.
+global permissions, guardian only object ones: these functions ask both, so no view has to. A user's
+object permissions are read in one query and kept on the user object for the rest of the request.
 """
 
 from django.db.models import QuerySet
@@ -10,48 +11,55 @@ from django.db.models import QuerySet
 from accounts.models import Organization, OrganizationUserPermission
 
 
+def _is_active(user) -> bool:
+    return user.is_authenticated and user.is_active
+
+
 def has_global_perm(user, perm: str) -> bool:
-    return user.is_authenticated and user.is_active and user.has_perm(perm)
+    return _is_active(user) and user.has_perm(perm)
+
+
+def _object_perms(user) -> dict[int, frozenset[str]]:
+    """organization id -> codenames the user holds there through an active membership (cached)."""
+    if "_organization_perms" not in user.__dict__:
+        rows = OrganizationUserPermission.objects.filter(
+            user=user,
+            content_object__is_active=True,
+            content_object__memberships__user=user,
+            content_object__memberships__is_active=True,
+        ).values_list("content_object_id", "permission__content_type__app_label", "permission__codename")
+        perms: dict[int, set[str]] = {}
+        for organization_id, app_label, codename in rows:
+            perms.setdefault(organization_id, set()).add(f"{app_label}.{codename}")
+        user.__dict__["_organization_perms"] = {pk: frozenset(codes) for pk, codes in perms.items()}
+    return user.__dict__["_organization_perms"]
+
+
+def organization_ids_with_perm(user, perm: str) -> list[int] | None:
+    """Ids of the organizations where the user may do `perm`; None means every organization (staff)."""
+    if not _is_active(user):
+        return []
+    if user.has_perm(perm):
+        return None
+    return sorted(pk for pk, perms in _object_perms(user).items() if perm in perms)
 
 
 def organizations_with_perm(user, perm: str) -> QuerySet[Organization]:
-    """The active organizations for which the user holds the permission, filtered in SQL."""
-    if not (user.is_authenticated and user.is_active):
-        return Organization.objects.none()
-    if user.has_perm(perm):
-        return Organization.objects.all()
-    app_label, codename = perm.split(".", 1)
-    return Organization.objects.filter(
-        is_active=True,
-        memberships__user=user,
-        memberships__is_active=True,
-        user_permissions__user=user,
-        user_permissions__permission__codename=codename,
-        user_permissions__permission__content_type__app_label=app_label,
-    ).distinct()
+    """The organizations for which the user holds the permission, filtered in SQL."""
+    ids = organization_ids_with_perm(user, perm)
+    return Organization.objects.all() if ids is None else Organization.objects.filter(pk__in=ids)
+
+
+def perms_in_organization(user, organization: Organization | None) -> frozenset[str]:
+    """Every codename the user holds for the organization, global or object."""
+    if not _is_active(user):
+        return frozenset()
+    global_perms = frozenset(user.get_all_permissions())
+    if organization is None:
+        return global_perms
+    return global_perms | _object_perms(user).get(organization.pk, frozenset())
 
 
 def has_org_perm(user, perm: str, organization: Organization) -> bool:
     """Whether the user may do `perm` in `organization`."""
-    if not (user.is_authenticated and user.is_active):
-        return False
     return perm in perms_in_organization(user, organization)
-
-
-def perms_in_organization(user, organization: Organization | None) -> frozenset[str]:
-    """Every codename the user holds for the organization, global or object; one query, cached on the user."""
-    if not (user.is_authenticated and user.is_active):
-        return frozenset()
-    if organization is None:
-        return frozenset(user.get_all_permissions())
-    cache = user.__dict__.setdefault("_organization_perm_cache", {})
-    if organization.pk not in cache:
-        held = OrganizationUserPermission.objects.filter(
-            user=user,
-            content_object=organization,
-            content_object__is_active=True,
-            content_object__memberships__user=user,
-            content_object__memberships__is_active=True,
-        ).values_list("permission__content_type__app_label", "permission__codename")
-        cache[organization.pk] = frozenset(user.get_all_permissions()) | {f"{a}.{c}" for a, c in held}
-    return cache[organization.pk]

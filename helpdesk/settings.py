@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "helpdesk",
     "accounts",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.context_processors.navigation",
+                "cases.context_processors.consultant_availability",
             ],
         },
     },
@@ -193,6 +196,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
 MEDIA_URL = "media/"  # never served directly: files go out through permission-checked views
 
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", 25)) * 1024 * 1024
+# Django itself refuses request bodies above this; room for several attachments plus the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
 if os.environ.get("S3_BUCKET_NAME"):
     default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -250,7 +258,13 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Every night at 03:15: files kept from failed forms and never submitted again.
+    "staged-uploads-purge": {
+        "task": "cases.tasks.staged_uploads_purge",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}
 
 # --- Logging ------------------------------------------------------------------------------------------------
 

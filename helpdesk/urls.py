@@ -8,5 +8,6 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("language/", views.language_switch, name="language-switch"),
     path("accounts/", include("accounts.urls")),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,13 +6,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from .dashboard import panels_for
+
 
 @require_GET
 def dashboard(request):
     """One dashboard per kind of user; the apps fill in their panels."""
-    if request.user.is_vendor_staff:
-        return render(request, "helpdesk/dashboard_staff.html")
-    return render(request, "helpdesk/dashboard_customer.html", {"membership": request.membership})
+    kind = "staff" if request.user.is_vendor_staff else "customer"
+    context = {"membership": request.membership, "panels": panels_for(request, kind)}
+    return render(request, f"helpdesk/dashboard_{kind}.html", context)
 
 
 @login_not_required

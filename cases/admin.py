@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import Case, Category, ProductModule
+
+
+@admin.register(Category, ProductModule)
+class BilingualListAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_hr", "name_en", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    search_fields = ["code", "name_hr", "name_en"]
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: every change to a case goes through the portal's services, which record the timeline."""
+
+    list_display = ["reference", "title", "organization", "status", "priority", "assignee", "created_at"]
+    list_filter = ["status", "priority", "category"]
+    search_fields = ["reference", "title"]
+    list_select_related = ["organization", "assignee"]
+    exclude = ["search_vector"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,109 @@
+"""Rules for uploaded files: size limit, executable deny-list, generated storage names, safe display names."""
+
+import hashlib
+import mimetypes
+import os
+import secrets
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# Types a Windows or Linux desktop would run or a browser would execute; refused whatever their content.
+DENIED_EXTENSIONS = frozenset(
+    {
+        "exe",
+        "msi",
+        "msp",
+        "com",
+        "scr",
+        "pif",
+        "cpl",
+        "bat",
+        "cmd",
+        "ps1",
+        "psm1",
+        "vbs",
+        "vbe",
+        "js",
+        "jse",
+        "wsf",
+        "wsh",
+        "hta",
+        "jar",
+        "dll",
+        "sys",
+        "reg",
+        "lnk",
+        "sh",
+        "bash",
+        "app",
+        "dmg",
+        "deb",
+        "rpm",
+        "apk",
+        "svg",
+        "html",
+        "htm",
+        "xhtml",
+        "php",
+        "py",
+        "pl",
+        "rb",
+        "msc",
+        "gadget",
+        "inf",
+        "iso",
+    }
+)
+
+
+def safe_name(name: str) -> str:
+    """The user's file name without any path, control characters or leading dots, at most 200 characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    name = name.strip().lstrip(".") or "file"
+    stem, ext = os.path.splitext(name)
+    return stem[: 200 - len(ext)] + ext[:20]
+
+
+def extension_of(name: str) -> str:
+    return os.path.splitext(name)[1].lower().lstrip(".")
+
+
+def validate_upload(upload) -> None:
+    """Refuse a file that is too large or of a denied type, with a message naming it."""
+    name = safe_name(upload.name)
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("%(name)s is %(size)s; files may be at most %(limit)s.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+        )
+    if extension_of(name) in DENIED_EXTENSIONS:
+        raise ValidationError(
+            _("%(name)s is a program or script file, which cannot be attached. Put it in a ZIP archive.")
+            % {"name": name}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("%(name)s is empty.") % {"name": name})
+
+
+def file_facts(upload) -> dict:
+    """What is recorded of an upload: sanitised name, generated storage key, type, size and SHA-256."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = safe_name(upload.name)
+    ext = extension_of(name)
+    return {
+        "original_name": name,
+        "storage_key": secrets.token_hex(16) + (f".{ext}" if ext.isalnum() else ""),
+        "content_type": mimetypes.guess_type(name)[0] or "application/octet-stream",
+        "size": upload.size,
+        "sha256": digest.hexdigest(),
+    }

@@ -1,0 +1,140 @@
+"""The case filters shared by the list, the export and the analysis: one form, one function."""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+from django import forms
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, User
+
+from .forms import BilingualChoiceField
+from .models import SEARCH_CONFIG, Case, Category, ProductModule
+
+SORTS = {
+    "-updated": ("-last_activity_at", "-pk"),
+    "updated": ("last_activity_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+    "created": ("created_at", "pk"),
+    "-priority": ("-priority_rank", "-last_activity_at", "-pk"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+SORT_CHOICES = [
+    ("-updated", _("Last activity, newest first")),
+    ("updated", _("Last activity, oldest first")),
+    ("-created", _("Created, newest first")),
+    ("created", _("Created, oldest first")),
+    ("-priority", _("Priority, highest first")),
+    ("-reference", _("Reference, descending")),
+    ("reference", _("Reference, ascending")),
+]
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fulltext_query(text: str) -> SearchQuery | None:
+    """Every word must match, each as a prefix ("rac" finds "račun"); accents are ignored."""
+    words = WORD.findall(text or "")[:8]
+    if not words:
+        return None
+    raw = " & ".join(f"{word}:*" for word in words)
+    return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Text"), required=False, max_length=200)
+    status = forms.MultipleChoiceField(label=_("Status"), choices=Case.Status.choices, required=False)
+    category = BilingualChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
+    priority = forms.MultipleChoiceField(label=_("Priority"), choices=Case.Priority.choices, required=False)
+    module = BilingualChoiceField(
+        label=_("Product module"), queryset=ProductModule.objects.all(), required=False
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
+    reporter = forms.CharField(
+        label=_("Reporter"), required=False, max_length=254, help_text=_("E-mail address or part of the name")
+    )
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=User.objects.none(), required=False)
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    updated_from = forms.DateField(
+        label=_("Updated from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    updated_to = forms.DateField(
+        label=_("Updated to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    has_attachments = forms.NullBooleanField(
+        label=_("Attachments"),
+        required=False,
+        widget=forms.Select(
+            choices=[("", _("Any")), ("true", _("With attachments")), ("false", _("Without"))]
+        ),
+    )
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, staff: bool, **kwargs):
+        """Staff may filter by organization; a customer sees only their own organizations anyway."""
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = (
+            User.objects.filter(groups__permissions__codename="work_case", is_active=True)
+            .distinct()
+            .order_by("full_name")
+        )
+        if staff:
+            self.fields["organization"].queryset = Organization.objects.order_by("name")
+        else:
+            del self.fields["organization"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for start, end in (("created_from", "created_to"), ("updated_from", "updated_to")):
+            if cleaned.get(start) and cleaned.get(end) and cleaned[start] > cleaned[end]:
+                self.add_error(end, _("The end date is before the start date."))
+        return cleaned
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def cases_filter(cases: QuerySet[Case], data: dict) -> QuerySet[Case]:
+    """Apply the cleaned filters of CaseFilterForm to an already permission-scoped queryset."""
+    conditions = Q()
+    if data.get("status"):
+        conditions &= Q(status__in=data["status"])
+    if data.get("priority"):
+        conditions &= Q(priority__in=data["priority"])
+    for field in ("category", "module", "organization", "assignee"):
+        if data.get(field):
+            conditions &= Q(**{field: data[field]})
+    if data.get("reporter"):
+        who = data["reporter"].strip()
+        conditions &= Q(reporter__email__iexact=who) | Q(reporter__full_name__icontains=who)
+    # Whole local days, compared on the indexed columns themselves.
+    for field, start, end in (
+        ("created_at", "created_from", "created_to"),
+        ("last_activity_at", "updated_from", "updated_to"),
+    ):
+        if data.get(start):
+            conditions &= Q(**{f"{field}__gte": _day_start(data[start])})
+        if data.get(end):
+            conditions &= Q(**{f"{field}__lt": _day_start(data[end] + timedelta(days=1))})
+    if data.get("has_attachments") is not None:
+        conditions &= Q(has_attachments=data["has_attachments"])
+    cases = cases.filter(conditions)
+    query = fulltext_query(data.get("q", ""))
+    if query is not None:
+        cases = cases.filter(search_vector=query)
+    sort = SORTS.get(data.get("sort") or "-updated")
+    if "-priority_rank" in sort:
+        cases = cases.alias(priority_rank=Case.priority_rank_expression())
+    return cases.order_by(*sort)

@@ -1,0 +1,101 @@
+"""Reads of cases shared by views, tasks, exports and the benchmark. Visibility is decided only here."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Organization
+from helpdesk.permissions import has_org_perm, organization_ids_with_perm
+
+from .models import Attachment, Case, CaseEvent, CaseWatcher
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """Every case the user may see, filtered in SQL: staff see all; a customer sees the cases of the
+    organizations where they see everything, and elsewhere their own and watched cases."""
+    all_ids = organization_ids_with_perm(user, "cases.view_all_org_cases")
+    if all_ids is None:
+        return Case.objects.all()
+    member_ids = organization_ids_with_perm(user, "cases.view_org_cases")
+    if not member_ids:
+        return Case.objects.none()
+    restricted = set(
+        Organization.objects.filter(pk__in=member_ids, standard_users_see_own_cases_only=True).values_list(
+            "pk", flat=True
+        )
+    )
+    full_ids = sorted(set(all_ids) | (set(member_ids) - restricted))
+    own_only_ids = sorted(restricted - set(all_ids))
+    scope = Q(organization_id__in=full_ids)
+    if own_only_ids:
+        watched = CaseWatcher.objects.filter(case=OuterRef("pk"), user=user)
+        scope |= Q(organization_id__in=own_only_ids) & (Q(reporter=user) | Exists(watched))
+    return Case.objects.filter(scope)
+
+
+def get_case_for(user, reference: str, perm: str | None = None) -> Case:
+    """The case if the user may see it (else 404, hiding its existence), and do `perm` on it (else 403)."""
+    case = get_object_or_404(cases_visible_to(user).for_detail(), reference=reference)
+    if perm is not None and not has_org_perm(user, perm, case.organization):
+        raise PermissionDenied
+    return case
+
+
+def case_timeline(case: Case, *, include_internal: bool) -> list[CaseEvent]:
+    """The case's events in order, with their authors and attachments; internal ones only for staff."""
+    events = case.events.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
+    )
+    if not include_internal:
+        events = events.filter(is_internal=False)
+    return list(events.order_by("created_at", "pk"))
+
+
+def case_watch_state(case: Case, user) -> CaseWatcher | None:
+    return CaseWatcher.objects.filter(case=case, user=user).first()
+
+
+def attachments_visible(case: Case, *, include_internal: bool) -> QuerySet[Attachment]:
+    attachments = case.attachments.all()
+    return attachments if include_internal else attachments.filter(is_internal=False)
+
+
+QUEUE_LIMIT = 50
+
+
+def queue_sections(*, now) -> dict:
+    """The first-line queue: cases waiting for a consultant (oldest first), then the latest arrivals."""
+    cases = Case.objects.for_list()
+    return {
+        "waiting": list(cases.filter(status=Case.Status.NEW).order_by("created_at", "pk")[:QUEUE_LIMIT]),
+        "recent": list(
+            cases.filter(created_at__gte=now - timedelta(hours=24))
+            .exclude(status=Case.Status.NEW)
+            .order_by("-created_at", "-pk")[:QUEUE_LIMIT]
+        ),
+    }
+
+
+def consultant_work(user) -> dict:
+    """A consultant's own work: assigned to them, cases they joined, and those waiting for the customer."""
+    open_cases = Case.objects.for_list().open()
+    assigned = open_cases.filter(assignee=user)
+    joined = open_cases.filter(
+        Exists(CaseWatcher.objects.filter(case=OuterRef("pk"), user=user, kind=CaseWatcher.Kind.PARTICIPANT))
+    ).exclude(assignee=user)
+    return {
+        "assigned": list(assigned.exclude(status=Case.Status.WAITING).order_by("-last_activity_at")[:100]),
+        "waiting": list(assigned.filter(status=Case.Status.WAITING).order_by("last_activity_at")[:100]),
+        "joined": list(joined.order_by("-last_activity_at")[:100]),
+    }
+
+
+def customer_dashboard(user, organization) -> dict:
+    """A customer's dashboard: their open cases and those waiting for their answer."""
+    mine = cases_visible_to(user).for_list().filter(reporter=user, organization=organization).open()
+    return {
+        "my_open_cases": list(mine.exclude(status=Case.Status.WAITING).order_by("-last_activity_at")[:10]),
+        "waiting_for_me": list(mine.filter(status=Case.Status.WAITING).order_by("last_activity_at")[:10]),
+    }
