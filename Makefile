@@ -3,7 +3,7 @@
 #
 #   make run      migrate, load demo data, runserver (DEBUG=1 unless DEBUG is set)
 #   make test     pytest (PYTEST_ARGS="-k case -x" to narrow it)
-#   make bench    manage.py bench (BENCH_ARGS=...)
+#   make bench    measure the case pages over generated data (BENCH_ARGS="--cases 1000000"; PERFORMANCE.md)
 #   make lint     ruff check + ruff format --check
 #   make messages refresh and compile the hr/en translation catalogues
 #   make clean    remove .venv and .data (the embedded database!)
@@ -64,7 +64,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
+# wrk drives the load phase; without it the command falls back to its slower Python load generator.
+bench: export DEBUG := $(DEBUG)
 bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
+		echo "wrk is not installed (apt-get install -y wrk): the load phase uses the Python load generator"
 	$(VENV_PY) manage.py bench $(BENCH_ARGS)
 
 lint: $(STAMP)
@@ -72,7 +76,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 messages: $(STAMP)
-	$(VENV_PY) manage.py makemessages -l hr -l en --ignore=.venv --ignore=.data --ignore=static/vendor
+	$(VENV_PY) manage.py makemessages -l hr -l en --ignore=.venv --ignore=.data --ignore=static/vendor --ignore=staticfiles --ignore="*/tests/*" --ignore=tests
 	$(VENV_PY) manage.py compilemessages --ignore=.venv
 
 clean:

@@ -18,6 +18,10 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account has been deactivated."),
     }
 
+    def clean_username(self):
+        # Addresses are stored in lower case (UserManager.create_user); accept any case at sign-in.
+        return self.cleaned_data["username"].strip().lower()
+
 
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, with the mail sent by a Celery task after the request commits."""

@@ -25,6 +25,7 @@ MEMBER_PERMISSIONS = frozenset(
         "cases.create_case",
         "cases.reply_case",
         "cases.analyse_cases",
+        "docs.view_knowledge",
     }
 )
 
@@ -68,18 +69,21 @@ STAFF_PERMISSIONS = frozenset(
         "cases.work_case",
         "cases.view_queue",
         "cases.analyse_cases",
+        "docs.view_knowledge",
     }
 )
 
 STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
     StaffGroup.DISPATCHER: STAFF_PERMISSIONS | {"cases.assign_case"},
-    StaffGroup.CONSULTANT: STAFF_PERMISSIONS,
+    # Consultants write FAQ entries from the cases they solve; vendor admins keep the whole knowledge base.
+    StaffGroup.CONSULTANT: STAFF_PERMISSIONS | {"docs.manage_knowledge"},
     StaffGroup.VENDOR_ADMIN: STAFF_PERMISSIONS
     | {
         "cases.assign_case",
         "accounts.manage_organizations",
         "accounts.manage_members",
         "helpdesk.view_auditevent",
+        "docs.manage_knowledge",
     },
 }
 
@@ -100,6 +104,10 @@ def staff_groups_sync(apps) -> None:
         wanted = []
         for perm in perms:
             app_label, codename = perm.split(".")
+            # An app migrated later (cases after accounts) has no models yet on a fresh database; its own
+            # data migration calls this again once its permissions exist.
+            if app_label not in {config.label for config in apps.get_app_configs()}:
+                continue
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
         group.permissions.set(wanted)
 
@@ -117,8 +125,9 @@ def role_permissions_sync(apps) -> None:
         )
     }
     for membership in Membership.objects.all():
+        # A codename of an app not migrated yet is skipped: that app's own data migration adds it.
         wanted = (
-            {by_name[perm] for perm in permissions_for_roles(membership.roles)}
+            {by_name[perm] for perm in permissions_for_roles(membership.roles) if perm in by_name}
             if membership.is_active
             else set()
         )

@@ -61,10 +61,11 @@ def _refuse_if_last_admin(membership: Membership) -> None:
         membership.has_role(Role.ADMIN)
         and not _active_admins(membership.organization).exclude(pk=membership.pk).exists()
     ):
+        # A colon, not a full stop, after the name: company names end with one ("d.o.o.", "d.d.").
         raise ValidationError(
             _(
-                "%(name)s is the last administrator of %(organization)s. "
-                "Make another member an administrator first."
+                "%(name)s is the last administrator of %(organization)s: "
+                "make another member an administrator first."
             )
             % {"name": membership.user, "organization": membership.organization}
         )

@@ -43,6 +43,14 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-reset-complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            action=AuditEvent.Action.PASSWORD_RESET, actor=form.user, target=form.user,
+            ip_address=client_ip(self.request),
+        )
+        return response
+
 
 @require_http_methods(["GET", "POST"])
 def profile(request):

@@ -1,6 +1,7 @@
 """Demo data for `make run`: the vendor's staff and three customer organizations. Safe to run again."""
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -75,6 +76,8 @@ class Command(BaseCommand):
         width = max(len(email) for email, _ in logins)
         for email, what in logins:
             self.stdout.write(f"  {email.ljust(width)}  {what}")
+        call_command("seed_cases", stdout=self.stdout)
+        call_command("seed_knowledge", stdout=self.stdout)
 
     def _user(self, email, full_name, language="hr"):
         user = User.objects.filter(email=email).first()

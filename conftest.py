@@ -1,0 +1,139 @@
+"""Fixtures shared by every test of the project: personas (DESIGN.md §2), clients, and the real services
+(Redis, Chromium) that integration tests need. At the repository root so that app test folders see it too."""
+
+import functools
+
+import pytest
+from django.test import Client
+
+from accounts.roles import Role, StaffGroup
+from tests.factories import OrganizationFactory, UserFactory, member_create
+from tests.integration import SERVICE_CHECKS, services_required
+
+
+def pytest_configure(config):
+    # Tasks run in-process in normal tests, even when REDIS_URL is set: no test needs a broker by accident.
+    from helpdesk.celery import app
+
+    app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the tests' own LocMemCache, helpdesk/settings.py): figures and
+    menus cached by an earlier test must not show up in the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+# --- Real services (tests/integration.py) -------------------------------------------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Tests marked `redis` or `browser` check their service before any fixture starts."""
+    needed = [marker.name for marker in item.iter_markers() if marker.name in SERVICE_CHECKS]
+    if needed:
+        services_required(*needed)
+
+
+# --- Personas -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Jadran Prehrana d.o.o.")
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="Northwind Trading Ltd.")
+
+
+@pytest.fixture
+def standard_user(organization):
+    return member_create(
+        organization, [Role.STANDARD], email="standard@jadran.test", full_name="Sara Standard"
+    )
+
+
+@pytest.fixture
+def admin_user(organization):
+    return member_create(organization, [Role.ADMIN], email="admin@jadran.test", full_name="Ante Admin")
+
+
+@pytest.fixture
+def fin_admin_user(organization):
+    return member_create(organization, [Role.FIN_ADMIN], email="fin@jadran.test", full_name="Fran Financije")
+
+
+@pytest.fixture
+def sys_admin_user(organization):
+    return member_create(organization, [Role.SYS_ADMIN], email="sys@jadran.test", full_name="Stipe Sistem")
+
+
+@pytest.fixture
+def other_org_user(other_organization):
+    """The ADMIN of another organization: everything of `organization` must stay hidden from them."""
+    return member_create(
+        other_organization, [Role.ADMIN], email="admin@northwind.test", full_name="Olga Other"
+    )
+
+
+@functools.cache
+def _migrated_apps():
+    """The app registry as the migrations leave it, built once (reading every migration takes a while)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.project_state().apps
+
+
+def staff_group(name: str):
+    """The staff group made by the data migration. A transactional test (live server, Celery worker) flushes
+    the database afterwards, so the groups are rebuilt here the way that migration builds them."""
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import staff_groups_sync
+
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        staff_groups_sync(_migrated_apps())
+        group = Group.objects.get(name=name)
+    return group
+
+
+def staff_create(group_name: str, **user_fields):
+    user = UserFactory(**user_fields)
+    user.groups.add(staff_group(group_name))
+    return user
+
+
+@pytest.fixture
+def dispatcher(db):
+    return staff_create(StaffGroup.DISPATCHER, email="dispecer@jupiter.test", full_name="Dora Dispečer")
+
+
+@pytest.fixture
+def consultant(db):
+    return staff_create(StaffGroup.CONSULTANT, email="konzultant@jupiter.test", full_name="Ivan Konzultant")
+
+
+@pytest.fixture
+def vendor_admin(db):
+    return staff_create(StaffGroup.VENDOR_ADMIN, email="vendor@jupiter.test", full_name="Vesna Vendor")
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user) is a Client signed in as the user; client_for() an anonymous one. Pages come in
+    English (the source language), so tests can assert message texts whatever the catalogues hold."""
+
+    def make(user=None, **client_kwargs) -> Client:
+        client = Client(headers={"accept-language": "en"}, **client_kwargs)
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
