@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEvent
+from .models import AuditEvent, Notification
 
 
 @admin.register(AuditEvent)
@@ -19,3 +19,12 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "verb", "title", "read_at"]
+    list_filter = ["verb"]
+    search_fields = ["recipient__email", "title"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient"]

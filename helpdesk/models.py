@@ -1,7 +1,8 @@
-"""Cross-cutting models: the audit trail (and, with the cases app, in-app notifications)."""
+"""Cross-cutting models: the audit trail and in-app notifications."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -56,3 +57,53 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_repr}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One in-app message to one person; the title is already in the recipient's language. Any app may
+    create them, through helpdesk.notifications.notification_send."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # notification_inbox_idx starts with the recipient
+    )
+    verb = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # What the notification is about (e.g. "case-event:42"): a task run twice still creates one row.
+    event_key = models.CharField(max_length=100, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"],
+                condition=~models.Q(event_key=""),
+                name="notification_unique_event",
+            )
+        ]
+        indexes = [
+            # The bell's unread count and the list, newest first.
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -6,7 +6,7 @@ global permissions, guardian only object ones: these functions ask both, so no v
 object permissions are read in one query and kept on the user object for the rest of the request.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Organization, OrganizationUserPermission
 
@@ -63,3 +63,20 @@ def perms_in_organization(user, organization: Organization | None) -> frozenset[
 def has_org_perm(user, perm: str, organization: Organization) -> bool:
     """Whether the user may do `perm` in `organization`."""
     return perm in perms_in_organization(user, organization)
+
+
+def audience_q(
+    user, perm: str, model, *, restricted: str = "is_restricted", audience: str = "organizations"
+) -> Q:
+    """The rule for content meant for some organizations only (a document for those that license its
+    module, news for chosen customers), as a filter on `model`: a global holder of `perm` (staff) sees it
+    all; a customer sees the unrestricted rows and the restricted rows whose audience names an organization
+    where they hold `perm`. Today the audience is the explicit list in the `audience` relation; when
+    licensing exists, the organizations that license the module will be looked up here instead."""
+    ids = organization_ids_with_perm(user, perm)
+    if ids is None:
+        return Q()
+    if not ids:
+        return Q(pk__in=[])
+    admitted = model.objects.filter(**{f"{audience}__in": ids}).values("pk")
+    return Q(**{restricted: False}) | Q(pk__in=admitted)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "helpdesk",
     "accounts",
     "cases",
+    "docs",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "helpdesk.context_processors.navigation",
+                "helpdesk.context_processors.notification_bell",
                 "cases.context_processors.consultant_availability",
             ],
         },
@@ -137,13 +139,16 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.axes.username_for_lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 # The lock is per account by design: colleagues behind one office address must not lock each other out.
 # axes.W006 fears rotated user agents or cookies, which a username lock does not depend on.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# security.W021: HSTS preloading is a lasting commitment of the domain (hstspreload.org) that its operator
+# makes with SECURE_HSTS_PRELOAD=1, not a default.
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous visitors hold no permissions
@@ -229,21 +234,32 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Look files up per request instead of scanning every static file when the middleware starts: each test
+# client builds its own middleware, and the scan made up most of the time of a test request.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
-# --- E-mail (SMTP, or printed to the console) ---------------------------------------------------------------
+# --- E-mail (SMTP, or printed to the console in development) ---------------------------------------------
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Jupiter HelpDesk <helpdesk@jupiter-software.hr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if os.environ.get("EMAIL_HOST"):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
-    EMAIL_TIMEOUT = 20
+if os.environ.get("EMAIL_HOST") or not (DEBUG or TESTING):
+    # Without EMAIL_HOST a production server hands mail to the local MTA, as Django always has.
+    email_port = int(os.environ.get("EMAIL_PORT", 587 if os.environ.get("EMAIL_HOST") else 25))
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": email_port,
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", email_port == 587),
+                "timeout": 20,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Celery (Redis broker, or eager tasks in-process) -------------------------------------------------------
 
@@ -264,7 +280,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.staged_uploads_purge",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every five minutes: e-mail the news posts whose publish time has come.
+    "news-emails-due": {
+        "task": "docs.tasks.news_emails_due",
+        "schedule": crontab(minute="*/5"),
+    },
 }
+
+# --- Cache (Redis, or memory of the process) ----------------------------------------------------------------
+
+# Short-lived computed figures (the case analysis page keeps its aggregates for 60 seconds). With REDIS_URL
+# every worker shares them; without it (embedded default) and in tests each process keeps its own.
+if REDIS_URL and not TESTING:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "helpdesk",
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 300}}
 
 # --- Logging ------------------------------------------------------------------------------------------------
 

@@ -7,7 +7,12 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
     path("language/", views.language_switch, name="language-switch"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/count/", views.notification_count, name="notification-count"),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
+    path("knowledge/", include("docs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from . import notifications, selectors
 from .dashboard import panels_for
+from .htmx import safe_next
+from .pagination import page_of
 
 
 @require_GET
@@ -35,3 +41,35 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def notification_list(request):
+    """The user's notifications, newest first, unread ones marked."""
+    page = page_of(selectors.notifications_for(request.user), request.GET.get("page"))
+    return render(request, "helpdesk/notification_list.html", {"page": page})
+
+
+@require_GET
+def notification_count(request):
+    """The header bell alone, which htmx polls to keep its unread count fresh. Rendered without the
+    request's context processors: one query, not the whole header's."""
+    context = {"count": selectors.unread_notification_count(request.user)}
+    return HttpResponse(render_to_string("components/_notification_bell.html", context))
+
+
+@require_POST
+def notification_read(request, pk):
+    """Mark one of the user's notifications as read and go where it points."""
+    notification = get_object_or_404(selectors.notifications_for(request.user), pk=pk)
+    notifications.notification_read(notification=notification)
+    target = notification.url
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("notification-list")
+    return redirect(target)
+
+
+@require_POST
+def notification_read_all(request):
+    notifications.notifications_read_all(user=request.user)
+    return redirect(safe_next(request, reverse("notification-list")))
