@@ -8,6 +8,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -74,8 +75,9 @@ def extension_of(name: str) -> str:
     return os.path.splitext(name)[1].lower().lstrip(".")
 
 
-def validate_upload(upload) -> None:
-    """Refuse a file that is too large or of a denied type, with a message naming it."""
+def validate_upload(upload, *, also_allowed: frozenset[str] = frozenset()) -> None:
+    """Refuse a file that is too large or of a denied type, with a message naming it. `also_allowed` lifts
+    the deny-list for extensions a caller only ever serves as downloads (web pages in docs)."""
     name = safe_name(upload.name)
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
@@ -83,7 +85,7 @@ def validate_upload(upload) -> None:
             _("%(name)s is %(size)s; files may be at most %(limit)s.")
             % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
-    if extension_of(name) in DENIED_EXTENSIONS:
+    if extension_of(name) in DENIED_EXTENSIONS - also_allowed:
         raise ValidationError(
             _("%(name)s is a program or script file, which cannot be attached. Put it in a ZIP archive.")
             % {"name": name}
@@ -107,3 +109,25 @@ def file_facts(upload) -> dict:
         "size": upload.size,
         "sha256": digest.hexdigest(),
     }
+
+
+def download_response(field_file, *, filename: str, storage_key: str):
+    """Stream a stored file as a download (never rendered inline); on S3, redirect to a short-lived signed
+    URL. The caller has checked that the user may have it."""
+    storage = field_file.storage
+    if not hasattr(storage, "path"):
+        url = storage.url(
+            field_file.name,
+            parameters={"ResponseContentDisposition": f'attachment; filename="{storage_key}"'},
+        )
+        return HttpResponseRedirect(url)
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -151,6 +151,27 @@ class Case(models.Model):
             models.Index(fields=["assignee", "status"], name="case_assignee_status_idx"),
             models.Index(fields=["-last_activity_at"], name="case_activity_idx"),
             models.Index(fields=["reporter", "-last_activity_at"], name="case_reporter_activity_idx"),
+            # The analysis page's aggregates read only these columns of a window of created_at: with them
+            # in the index they are index-only scans, never a pass over the wide rows (cases.analysis).
+            models.Index(
+                fields=["created_at"],
+                include=["organization", "category", "status", "module", "first_response_at", "resolved_at"],
+                name="case_analysis_idx",
+            ),
+            # Open cases are a few thousand among millions. A consultant's work and auto-assignment's
+            # count of open cases per consultant (an index-only scan, hence `id`) read these partial
+            # indexes instead of every case the consultant ever had (PERFORMANCE.md).
+            models.Index(
+                fields=["assignee", "-last_activity_at"],
+                include=["id"],
+                condition=~models.Q(status__in=["resolved", "closed"]),
+                name="case_open_assignee_idx",
+            ),
+            models.Index(
+                fields=["-last_activity_at"],
+                condition=~models.Q(status__in=["resolved", "closed"]),
+                name="case_open_activity_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -5,8 +5,11 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Q, QuerySet
+from django.core.cache import cache
+from django.db.models import CharField, Q, QuerySet, Value
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
@@ -45,6 +48,49 @@ def fulltext_query(text: str) -> SearchQuery | None:
     return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
 
 
+MENUS_CACHE_KEY = "cases:filter-menus"
+MENUS_CACHE_SECONDS = 60
+
+
+def consultants() -> QuerySet[User]:
+    return (
+        User.objects.filter(groups__permissions__codename="work_case", is_active=True)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def filter_menus(*, refresh: bool = False) -> dict[str, list[tuple[int, str, str]]]:
+    """(id, Croatian label, English label) of the category, product module and assignee menus, read in
+    one query. Every list and analysis page shows them and they change a few times a year, so they are
+    kept a minute in the cache; a new entry appears in the menus within a minute."""
+    menus = None if refresh else cache.get(MENUS_CACHE_KEY)
+    if menus is None:
+        kind = CharField()
+        rows = (
+            Category.objects.order_by()
+            .values_list("pk", "name_hr", "name_en", "position", Value("category", output_field=kind))
+            .union(
+                ProductModule.objects.order_by().values_list(
+                    "pk", "name_hr", "name_en", "position", Value("module", output_field=kind)
+                ),
+                consultants()
+                .order_by()
+                .values_list("pk", "full_name", "email", Value(0), Value("assignee", output_field=kind)),
+                all=True,
+            )
+        )
+        menus = {"category": [], "module": [], "assignee": []}
+        for pk, first, second, position, name in rows:
+            if name == "assignee":  # (full name, e-mail): the name, or the e-mail address without one
+                first = second = first or second
+            menus[name].append((position, second.casefold(), pk, first, second))
+        # In the lists' own order (position, then English name); consultants by name.
+        menus = {name: [entry[2:] for entry in sorted(entries)] for name, entries in menus.items()}
+        cache.set(MENUS_CACHE_KEY, menus, MENUS_CACHE_SECONDS)
+    return menus
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Text"), required=False, max_length=200)
     status = forms.MultipleChoiceField(label=_("Status"), choices=Case.Status.choices, required=False)
@@ -81,16 +127,22 @@ class CaseFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
-    def __init__(self, *args, staff: bool, **kwargs):
-        """Staff may filter by organization; a customer sees only their own organizations anyway."""
+    def __init__(self, *args, staff: bool, organizations: list[tuple[int, str]] = (), **kwargs):
+        """Staff may filter by any organization; a customer by one of `organizations` (id, name), their own,
+        when they have several. The filter only narrows what cases_visible_to already allows."""
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = (
-            User.objects.filter(groups__permissions__codename="work_case", is_active=True)
-            .distinct()
-            .order_by("full_name")
-        )
+        self.fields["assignee"].queryset = consultants()
+        # The menus show cached rows; a chosen value is still looked up in the database when validated.
+        english = (get_language() or "hr").startswith("en")
+        for name, rows in filter_menus().items():
+            field = self.fields[name]
+            field.choices = [("", field.empty_label), *((pk, en if english else hr) for pk, hr, en in rows)]
         if staff:
             self.fields["organization"].queryset = Organization.objects.order_by("name")
+        elif len(organizations) > 1:
+            field = self.fields["organization"]
+            field.queryset = Organization.objects.filter(pk__in=[pk for pk, _name in organizations])
+            field.choices = [("", field.empty_label), *organizations]
         else:
             del self.fields["organization"]
 
@@ -100,6 +152,22 @@ class CaseFilterForm(forms.Form):
             if cleaned.get(start) and cleaned.get(end) and cleaned[start] > cleaned[end]:
                 self.add_error(end, _("The end date is before the start date."))
         return cleaned
+
+
+def filter_query_string(params: QueryDict) -> str:
+    """The filter part of a query string in a stable order: no page number, format or unknown names. Saved
+    searches, export and analysis links carry exactly this."""
+    kept = QueryDict(mutable=True)
+    for name in CaseFilterForm.base_fields:
+        values = [value for value in params.getlist(name) if value.strip()]
+        if values:
+            kept.setlist(name, values)
+    return kept.urlencode()
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name of the search"), max_length=100)
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def _day_start(day: date) -> datetime:

@@ -99,3 +99,11 @@ def customer_dashboard(user, organization) -> dict:
         "my_open_cases": list(mine.exclude(status=Case.Status.WAITING).order_by("-last_activity_at")[:10]),
         "waiting_for_me": list(mine.filter(status=Case.Status.WAITING).order_by("last_activity_at")[:10]),
     }
+
+
+def cases_for_analysis(user) -> QuerySet[Case]:
+    """The cases the user may search, analyse and export: those visible to them, in the organizations where
+    they hold `cases.analyse_cases` (every organization for staff)."""
+    cases = cases_visible_to(user)
+    organization_ids = organization_ids_with_perm(user, "cases.analyse_cases")
+    return cases if organization_ids is None else cases.filter(organization_id__in=organization_ids)

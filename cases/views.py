@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,10 +11,11 @@ from helpdesk.htmx import is_htmx, safe_next
 from helpdesk.pagination import page_of
 from helpdesk.permissions import has_global_perm, has_org_perm, organization_ids_with_perm
 
-from . import selectors, services
+from . import analysis, export, saved_searches, selectors, services
+from . import attachments as attachment_rules
 from .forms import AssignForm, CaseCreateForm, ReplyForm, StatusForm
-from .models import Case
-from .search import CaseFilterForm, cases_filter
+from .models import Case, SavedSearch
+from .search import CaseFilterForm, SavedSearchForm, cases_filter, filter_query_string
 
 QUEUE_SEEN_KEY = "queue_seen_at"
 
@@ -24,23 +25,60 @@ def _require_global(user, perm):
         raise PermissionDenied
 
 
-@require_GET
-def case_list(request):
-    """The organization's cases for customers, every case for staff; filters and full text in the URL."""
-    if organization_ids_with_perm(request.user, "cases.view_org_cases") == []:
+def _require_any_org_perm(user, perm):
+    if organization_ids_with_perm(user, perm) == []:
         raise PermissionDenied
-    form = CaseFilterForm(request.GET or None, staff=request.user.is_vendor_staff)
-    cases = selectors.cases_visible_to(request.user).for_list()
+
+
+def _filter_form(request, data) -> CaseFilterForm:
+    """The filters; a customer in several organizations may pick one of them (from the memberships the
+    header has loaded anyway, so no query)."""
+    user = request.user
+    if user.is_vendor_staff:
+        return CaseFilterForm(data, staff=True)
+    ids = organization_ids_with_perm(user, "cases.view_org_cases") or []
+    organizations = [
+        (m.organization_id, m.organization.name) for m in request.memberships if m.organization_id in ids
+    ]
+    return CaseFilterForm(data, staff=False, organizations=organizations)
+
+
+def _case_list_context(request, params, save_form=None) -> dict:
+    """The list page for these filters: a page of results, the user's saved searches and the links that
+    keep the filters (export, analysis, save)."""
+    user = request.user
+    form = _filter_form(request, params or None)
+    cases = selectors.cases_visible_to(user).for_list()
     if form.is_valid():
         cases = cases_filter(cases, form.cleaned_data)
     elif form.is_bound:
         cases = cases.none()
     else:
         cases = cases.order_by("-last_activity_at", "-pk")
-    context = {"form": form, "page": page_of(cases, request.GET.get("page"))}
+    query = filter_query_string(params)
+    return {
+        "form": form,
+        "page": page_of(cases, params.get("page")),
+        "query": query,
+        "save_form": save_form or SavedSearchForm(initial={"query": query}),
+        "saved_searches": saved_searches.saved_searches_of(user),
+        "can_analyse": organization_ids_with_perm(user, "cases.analyse_cases") != [],
+        "export_limit": export.EXPORT_LIMIT,
+    }
+
+
+@require_GET
+def case_list(request):
+    """The organization's cases for customers, every case for staff; filters and full text in the URL."""
+    _require_any_org_perm(request.user, "cases.view_org_cases")
+    context = _case_list_context(request, request.GET)
     if is_htmx(request):
-        return render(request, "cases/case_list.html#results", context)
-    return render(request, "cases/case_list.html", context)
+        context["is_fragment"] = True  # the links that keep the filters come along (hx-swap-oob)
+        response = render(request, "cases/case_list.html#results", context)
+    else:
+        response = render(request, "cases/case_list.html", context)
+    response["Vary"] = "HX-Request"
+    return response
 
 
 def _staged_after_failure(request, form) -> list:
@@ -98,6 +136,8 @@ def _detail_context(request, case, reply_form=None, staged=()):
         "can_join": staff and (watcher is None or watcher.kind != watcher.Kind.PARTICIPANT),
         "can_assign": has_global_perm(user, "cases.assign_case") and case.is_open,
         "is_staff_view": staff,
+        # A resolved case can become a draft FAQ entry (docs:faq-from-case) in one step.
+        "can_write_faq": has_global_perm(user, "docs.manage_knowledge") and case.resolved_at is not None,
     }
 
 
@@ -205,23 +245,9 @@ def attachment_download(request, reference, pk):
     case = selectors.get_case_for(request.user, reference)
     attachments = selectors.attachments_visible(case, include_internal=request.user.is_vendor_staff)
     attachment = get_object_or_404(attachments, pk=pk)
-    storage = attachment.file.storage
-    if not hasattr(storage, "path"):
-        url = storage.url(
-            attachment.file.name,
-            parameters={"ResponseContentDisposition": f'attachment; filename="{attachment.storage_key}"'},
-        )
-        return HttpResponseRedirect(url)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type="application/octet-stream"
+    return attachment_rules.download_response(
+        attachment.file, filename=attachment.original_name, storage_key=attachment.storage_key
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @require_GET
@@ -258,3 +284,59 @@ def availability(request):
         _("You are available for new cases.") if available else _("You are away; new cases wait for others."),
     )
     return redirect(safe_next(request, reverse("dashboard")))
+
+
+@require_POST
+def saved_search_create(request):
+    """Save the list's current filters under a name; a refused name shows the list again with the error."""
+    _require_any_org_perm(request.user, "cases.view_org_cases")
+    form = SavedSearchForm(request.POST)
+    if form.is_valid():
+        try:
+            saved = saved_searches.saved_search_create(
+                user=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
+        else:
+            messages.success(request, _("Search “%(name)s” saved.") % {"name": saved.name})
+            return redirect(f"{reverse('cases:case-list')}?{saved.query}")
+    params = QueryDict(request.POST.get("query", ""))
+    context = _case_list_context(request, params, save_form=form)
+    return render(request, "cases/case_list.html", context, status=400)
+
+
+@require_POST
+def saved_search_delete(request, pk):
+    saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
+    saved_searches.saved_search_delete(saved_search=saved, by=request.user)
+    messages.success(request, _("Saved search “%(name)s” deleted.") % {"name": saved.name})
+    return redirect(safe_next(request, reverse("cases:case-list")))
+
+
+@require_GET
+def case_export(request):
+    """The filtered cases the user may analyse as CSV or XLSX (cases.export says what goes in)."""
+    _require_any_org_perm(request.user, "cases.analyse_cases")
+    form = _filter_form(request, request.GET)
+    file_format = request.GET.get("format")
+    if not form.is_valid() or file_format not in ("csv", "xlsx"):
+        messages.error(request, _("The export needs valid filters and a format (CSV or XLSX)."))
+        return redirect(f"{reverse('cases:case-list')}?{request.GET.urlencode()}")
+    cases = cases_filter(selectors.cases_for_analysis(request.user), form.cleaned_data)
+    if file_format == "xlsx":
+        return export.xlsx_response(cases)
+    return export.csv_response(cases)
+
+
+@require_GET
+def case_analysis(request):
+    """Charts and tables of the cases the user may analyse, with the list's filters (kept in the URL)."""
+    _require_any_org_perm(request.user, "cases.analyse_cases")
+    form = _filter_form(request, request.GET or None)
+    report = None
+    if form.is_valid() or not form.is_bound:
+        filters = form.cleaned_data if form.is_bound else {}
+        report = analysis.analysis_report(analysis.case_figures(user=request.user, filters=filters))
+    context = {"form": form, "report": report, "query": filter_query_string(request.GET)}
+    return render(request, "cases/case_analysis.html", context, status=200 if report else 400)
