@@ -1,0 +1,193 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from cases import attachments as upload_rules
+from cases.forms import BilingualChoiceField
+from cases.models import ProductModule, StagedUpload
+
+from .models import Document, FaqCategory, FaqEntry, NewsPost
+from .services import DOCUMENT_EXTENSIONS
+
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists, tables and links. Scripts and HTML are removed.")
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the knowledge base"), max_length=200, required=False)
+
+
+class FaqFilterForm(forms.Form):
+    category = BilingualChoiceField(
+        label=_("Category"), queryset=FaqCategory.objects.filter(is_active=True), required=False
+    )
+    module = BilingualChoiceField(
+        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+    )
+
+
+class DocumentFilterForm(forms.Form):
+    product = forms.ChoiceField(label=_("Product"), required=False)
+    module = BilingualChoiceField(
+        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Document.Kind.choices], required=False
+    )
+
+    def __init__(self, *args, products: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", _("All products")), *((name, name) for name in products)]
+
+
+def _organizations():
+    return Organization.objects.filter(is_active=True).order_by("name")
+
+
+class FaqForm(forms.ModelForm):
+    category = BilingualChoiceField(
+        label=_("Category"), queryset=FaqCategory.objects.filter(is_active=True), required=False
+    )
+    module = BilingualChoiceField(
+        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+    )
+
+    class Meta:
+        model = FaqEntry
+        fields = ["title_hr", "body_hr", "title_en", "body_en", "category", "module", "status"]
+        labels = {
+            "title_hr": _("Question (Croatian)"),
+            "body_hr": _("Answer (Croatian)"),
+            "title_en": _("Question (English)"),
+            "body_en": _("Answer (English)"),
+        }
+        help_texts = {"body_hr": MARKDOWN_HELP, "body_en": MARKDOWN_HELP}
+        widgets = {"body_hr": forms.Textarea(attrs={"rows": 8}), "body_en": forms.Textarea(attrs={"rows": 8})}
+
+
+class DocumentForm(forms.ModelForm):
+    module = BilingualChoiceField(
+        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+    )
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organizations that license the module"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Only for a restricted document: the organizations that may see it."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Document
+        fields = [
+            "title_hr",
+            "summary_hr",
+            "title_en",
+            "summary_en",
+            "kind",
+            "product",
+            "module",
+            "is_restricted",
+            "organizations",
+            "status",
+        ]
+        widgets = {
+            "summary_hr": forms.Textarea(attrs={"rows": 3}),
+            "summary_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = _organizations()
+
+
+class VersionForm(forms.Form):
+    """A new version: a file or a Markdown page. An accepted file is kept in `accepted_file` even when
+    another field fails, so the view can stage it and the user need not upload it again."""
+
+    label = forms.CharField(label=_("Version"), max_length=40, help_text=_("For example 2026.1 or 3.2."))
+    notes = forms.CharField(label=_("What changed"), max_length=300, required=False)
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        help_text=_("PDF, DOCX, XLSX, ZIP, HTML...; up to 25 MB. Programs and scripts are refused."),
+    )
+    body = forms.CharField(
+        label=_("Or a Markdown page"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        required=False,
+        help_text=MARKDOWN_HELP,
+    )
+    staged = forms.ModelChoiceField(
+        queryset=StagedUpload.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staged"].queryset = StagedUpload.objects.filter(user=user)
+        self.accepted_file = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload:
+            upload_rules.validate_upload(upload, also_allowed=DOCUMENT_EXTENSIONS)
+            self.accepted_file = upload
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [
+            bool(cleaned.get("file")),
+            bool((cleaned.get("body") or "").strip()),
+            bool(cleaned.get("staged")),
+        ]
+        if not self.errors and sum(given) != 1:
+            raise ValidationError(
+                _("A version is either a file or a Markdown page: give exactly one of them.")
+            )
+        return cleaned
+
+
+class NewsForm(forms.ModelForm):
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organizations"),
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=_("Only for a post to chosen organizations."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publish at"),
+        initial=timezone.now,
+        help_text=_("A post with a later time stays hidden until then."),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    class Meta:
+        model = NewsPost
+        fields = [
+            "title_hr",
+            "summary_hr",
+            "body_hr",
+            "title_en",
+            "summary_en",
+            "body_en",
+            "publish_at",
+            "status",
+            "is_restricted",
+            "organizations",
+            "send_email",
+        ]
+        labels = {"body_hr": _("Text (Croatian)"), "body_en": _("Text (English)")}
+        help_texts = {"body_hr": MARKDOWN_HELP, "body_en": MARKDOWN_HELP}
+        widgets = {
+            "summary_hr": forms.Textarea(attrs={"rows": 2}),
+            "summary_en": forms.Textarea(attrs={"rows": 2}),
+            "body_hr": forms.Textarea(attrs={"rows": 8}),
+            "body_en": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = _organizations()

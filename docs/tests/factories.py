@@ -1,0 +1,77 @@
+"""Factories of the knowledge base: each builds the minimum valid, published object; what a test depends on
+(language, status, audience, dates), the test sets."""
+
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from cases.models import ProductModule
+from docs.models import Document, DocumentVersion, FaqEntry, NewsPost
+from tests.factories import UserFactory
+
+
+def module_get(code: str = "finance") -> ProductModule:
+    """A product module; the data migration's rows are gone once a transactional test flushed the database."""
+    module, _created = ProductModule.objects.get_or_create(
+        code=code, defaults={"name_hr": code.capitalize(), "name_en": code.capitalize()}
+    )
+    return module
+
+
+class FaqEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FaqEntry
+
+    title_en = factory.Sequence(lambda n: f"How do I close period {n}?")
+    body_en = "Open **Finance › Periods** and choose *Close*."
+    status = FaqEntry.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Warehouse manual {n}")
+    kind = Document.Kind.MANUAL
+    status = Document.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def organizations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizations.set(extracted)
+
+
+class DocumentVersionFactory(factory.django.DjangoModelFactory):
+    """A Markdown version; a file version is added through docs.services.version_add by the test."""
+
+    class Meta:
+        model = DocumentVersion
+
+    document = factory.SubFactory(DocumentFactory)
+    label = factory.Sequence(lambda n: f"1.{n}")
+    body = "# Receiving goods\n\nScan the delivery note."
+    created_by = factory.SubFactory(UserFactory)
+
+
+class NewsPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsPost
+        skip_postgeneration_save = True
+
+    title_en = factory.Sequence(lambda n: f"Release {n} is out")
+    summary_en = "What is new in this release."
+    body_en = "The release brings **faster reports**."
+    status = NewsPost.Status.PUBLISHED
+    publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def organizations(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizations.set(extracted)

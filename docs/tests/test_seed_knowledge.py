@@ -1,0 +1,57 @@
+"""The demo knowledge base: realistic content in both languages, two versions per document, and safe to
+load twice."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from docs import demo_data, selectors
+from docs.models import Document, DocumentVersion, FaqEntry, NewsPost
+from docs.tests.factories import module_get
+
+
+@pytest.fixture(autouse=True)
+def _modules(db):
+    for row in demo_data.FAQ + demo_data.DOCUMENTS:
+        if row[1] is not None:
+            module_get(row[1])
+
+
+def _counts():
+    return [model.objects.count() for model in (FaqEntry, Document, DocumentVersion, NewsPost)]
+
+
+def test_the_demo_knowledge_base_loads_once_whatever_the_runs(settings, tmp_path, vendor_admin, organization):
+    settings.MEDIA_ROOT = tmp_path
+    organization.oib = "12345678903"
+    organization.save(update_fields=["oib"])
+
+    call_command("seed_knowledge", stdout=None)
+    first = _counts()
+    call_command("seed_knowledge", stdout=None)
+
+    assert (
+        _counts()
+        == first
+        == [len(demo_data.FAQ) + 1, len(demo_data.DOCUMENTS), 2 * len(demo_data.DOCUMENTS), 5]
+    )
+    pdf = DocumentVersion.objects.exclude(file="").first()
+    assert pdf.file.read(5) == b"%PDF-"
+    assert Document.objects.filter(kind=Document.Kind.PROCESS).count() == 3
+    assert FaqEntry.objects.filter(title_en="").exists() and FaqEntry.objects.filter(title_hr="").exists()
+    restricted = Document.objects.get(is_restricted=True)
+    assert list(restricted.organizations.all()) == [organization]
+
+
+def test_the_demo_knowledge_base_needs_its_author(db):
+    with pytest.raises(CommandError, match="run seed_demo first"):
+        call_command("seed_knowledge")
+
+
+def test_a_reader_of_the_demo_sees_published_news_only(
+    settings, tmp_path, vendor_admin, organization, other_org_user
+):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_knowledge", stdout=None)
+    titles = [post.title_en or post.title_hr for post in selectors.news_list(other_org_user)]
+    assert "Webinar: closing the financial year" not in titles  # five days ahead
+    assert "Release 2026.1 is out" in titles
