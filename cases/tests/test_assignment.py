@@ -1,14 +1,12 @@
 """Auto-assignment to the first available consultant, the queue, manual reassignment and joining."""
 
 import itertools
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +14,7 @@ from accounts.roles import StaffGroup
 from cases import selectors, services
 from cases.models import Case, CaseEvent, CaseWatcher, ConsultantStatus
 from conftest import staff_create
+from tests.concurrency import run_in_threads
 from tests.factories import case_create
 
 Status = Case.Status
@@ -152,29 +151,6 @@ def test_inactive_consultant_gets_no_cases(organization, standard_user):
     assert case_create(organization, standard_user).assignee is None
 
 
-def _run_in_threads(count, work):
-    """Run work(i) in `count` threads, each with its own database connection, started together."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            work(index)
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert not any(thread.is_alive() for thread in threads)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_are_balanced_and_skip_away_consultants(organization, standard_user):
     available = consultants(3)
@@ -185,7 +161,7 @@ def test_concurrent_creations_are_balanced_and_skip_away_consultants(organizatio
         for n in range(per_thread):
             case_create(organization, standard_user, title=f"Thread {index} case {n}")
 
-    _run_in_threads(6, work)
+    run_in_threads(6, work)
 
     loads = Counter(Case.objects.values_list("assignee", flat=True))
     assert sum(loads.values()) == 12
@@ -210,7 +186,7 @@ def test_a_consultant_going_away_meanwhile_gets_nothing_after(organization, stan
             for n in range(3):
                 case_create(organization, standard_user, title=f"Thread {index} case {n}")
 
-    _run_in_threads(5, work)
+    run_in_threads(5, work)
     after = case_create(organization, standard_user, title="After the switch")
 
     assert after.assignee in (staying, other)

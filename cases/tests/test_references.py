@@ -1,16 +1,16 @@
 """Case references: JS-<year>-<six digits>, numbered per year, unique and without gaps."""
 
-import threading
 from datetime import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from cases import services
 from cases.models import Case, CaseNumber
+from tests.concurrency import run_in_threads
 from tests.factories import case_create
 
 THREADS = 8
@@ -61,29 +61,6 @@ def test_a_failed_creation_leaves_no_gap(organization, standard_user):
     assert Case.objects.count() == 2
 
 
-def _run_in_threads(count, work):
-    """Run work(i) in `count` threads, each with its own database connection, started together."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(index):
-        try:
-            barrier.wait(timeout=10)
-            work(index)
-        except Exception as error:  # noqa: BLE001  (reported by the test below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert errors == []
-    assert not any(thread.is_alive() for thread in threads)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_get_consecutive_unique_references(organization, standard_user):
     case_create(organization, standard_user)  # the year's row exists: every thread updates it
@@ -93,7 +70,7 @@ def test_concurrent_creations_get_consecutive_unique_references(organization, st
     def work(index):
         case_create(organization, standard_user, title=f"Case from thread {index}")
 
-    _run_in_threads(THREADS, work)
+    run_in_threads(THREADS, work)
 
     year = timezone.localtime().year
     references = sorted(Case.objects.values_list("reference", flat=True))
@@ -113,7 +90,7 @@ def test_concurrent_first_creations_of_a_year_do_not_collide(organization, stand
         else:
             case_create(organization, standard_user)
 
-    _run_in_threads(THREADS, work)
+    run_in_threads(THREADS, work)
 
     year = timezone.localtime().year
     references = sorted(Case.objects.values_list("reference", flat=True))
