@@ -6,6 +6,8 @@ from helpdesk.permissions import has_global_perm, has_org_perm
 
 from . import selectors
 
+DASHBOARD_ROWS = 8
+
 
 def customer_cases_panel(request):
     membership = request.membership
@@ -17,10 +19,11 @@ def customer_cases_panel(request):
 def staff_queue_panel(request):
     if not has_global_perm(request.user, "cases.view_queue"):
         return None
-    return selectors.queue_sections(now=timezone.now())
+    return selectors.queue_sections(now=timezone.now(), with_recent=False)
 
 
 def staff_work_panel(request):
     if not has_global_perm(request.user, "cases.work_case"):
         return None
-    return selectors.consultant_work(request.user)
+    # The panel shows the first few of each list; "My work" has them all.
+    return selectors.consultant_work(request.user, limit=DASHBOARD_ROWS, with_joined=False)

@@ -40,11 +40,13 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def fulltext_query(text: str) -> SearchQuery | None:
-    """Every word must match, each as a prefix ("rac" finds "račun"); accents are ignored."""
+    """Every word must match, accents ignored; the last one also as a prefix, since it is the word still being
+    typed ("ziro rac" finds "žiro račun"). Earlier words match whole: a prefix match costs a walk over the
+    GIN index's lexemes, tens of milliseconds per word at a million cases (PERFORMANCE.md)."""
     words = WORD.findall(text or "")[:8]
     if not words:
         return None
-    raw = " & ".join(f"{word}:*" for word in words)
+    raw = " & ".join([*words[:-1], f"{words[-1]}:*"])
     return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
 
 

@@ -65,31 +65,36 @@ def attachments_visible(case: Case, *, include_internal: bool) -> QuerySet[Attac
 QUEUE_LIMIT = 50
 
 
-def queue_sections(*, now) -> dict:
+def queue_sections(*, now, with_recent: bool = True) -> dict:
     """The first-line queue: cases waiting for a consultant (oldest first), then the latest arrivals."""
     cases = Case.objects.for_list()
-    return {
-        "waiting": list(cases.filter(status=Case.Status.NEW).order_by("created_at", "pk")[:QUEUE_LIMIT]),
-        "recent": list(
+    sections = {
+        "waiting": list(cases.filter(status=Case.Status.NEW).order_by("created_at", "pk")[:QUEUE_LIMIT])
+    }
+    if with_recent:
+        sections["recent"] = list(
             cases.filter(created_at__gte=now - timedelta(hours=24))
             .exclude(status=Case.Status.NEW)
             .order_by("-created_at", "-pk")[:QUEUE_LIMIT]
-        ),
-    }
+        )
+    return sections
 
 
-def consultant_work(user) -> dict:
-    """A consultant's own work: assigned to them, cases they joined, and those waiting for the customer."""
+def consultant_work(user, *, limit: int = 100, with_joined: bool = True) -> dict:
+    """A consultant's own work: assigned to them, those waiting for the customer, and cases they joined
+    (the costliest list: it looks through every open case)."""
     open_cases = Case.objects.for_list().open()
     assigned = open_cases.filter(assignee=user)
     joined = open_cases.filter(
         Exists(CaseWatcher.objects.filter(case=OuterRef("pk"), user=user, kind=CaseWatcher.Kind.PARTICIPANT))
     ).exclude(assignee=user)
-    return {
-        "assigned": list(assigned.exclude(status=Case.Status.WAITING).order_by("-last_activity_at")[:100]),
-        "waiting": list(assigned.filter(status=Case.Status.WAITING).order_by("last_activity_at")[:100]),
-        "joined": list(joined.order_by("-last_activity_at")[:100]),
+    work = {
+        "assigned": list(assigned.exclude(status=Case.Status.WAITING).order_by("-last_activity_at")[:limit]),
+        "waiting": list(assigned.filter(status=Case.Status.WAITING).order_by("last_activity_at")[:limit]),
     }
+    if with_joined:
+        work["joined"] = list(joined.order_by("-last_activity_at")[:limit])
+    return work
 
 
 def customer_dashboard(user, organization) -> dict:
