@@ -76,7 +76,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 
 messages: $(STAMP)
-	$(VENV_PY) manage.py makemessages -l hr -l en --ignore=.venv --ignore=.data --ignore=static/vendor --ignore=staticfiles --ignore="*/tests/*" --ignore=tests
+	$(VENV_PY) manage.py makemessages -l hr -l en --ignore=.venv --ignore=.data --ignore=static/vendor --ignore=staticfiles --ignore="*/tests/*" --ignore=tests --no-fuzzy-matching --no-obsolete
 	$(VENV_PY) manage.py compilemessages --ignore=.venv
 
 clean:

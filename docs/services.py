@@ -14,6 +14,8 @@ from accounts.models import Membership
 from cases import attachments as upload_rules
 from cases.models import Case, CaseEvent
 from helpdesk.emails import email_send
+from helpdesk.models import AuditEvent
+from helpdesk.services import audit_record
 
 from . import selectors, tasks
 from .models import (
@@ -45,17 +47,26 @@ def _assign(item, fields: dict) -> None:
         setattr(item, name, value)
 
 
+def _audit(action: str, item, by, *, created: bool) -> None:
+    details = {"created": created}
+    if hasattr(item, "status"):
+        details["status"] = item.status
+    audit_record(action=action, actor=by, target=item, details=details)
+
+
 # --- FAQ ----------------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def faq_save(*, entry: FaqEntry | None = None, by, **fields) -> FaqEntry:
     """Create or change an entry; each language has both question and answer or neither, and one at least."""
+    created = entry is None
     entry = entry or FaqEntry(created_by=by)
     _assign(entry, fields)
     entry.validate_constraints()
     _publish(entry)
     entry.save()
+    _audit(AuditEvent.Action.FAQ_SAVED, entry, by, created=created)
     return entry
 
 
@@ -170,6 +181,7 @@ def faq_from_case(*, case: Case, by) -> FaqEntry:
 def document_save(*, document: Document | None = None, by, organizations=(), **fields) -> Document:
     """Create or change a document. A restricted one names the module its readers must license and, until
     licensing supplies them, the organizations that do."""
+    created = document is None
     document = document or Document(created_by=by)
     _assign(document, fields)
     errors = {}
@@ -183,6 +195,7 @@ def document_save(*, document: Document | None = None, by, organizations=(), **f
     _publish(document)
     document.save()
     document.organizations.set(organizations if document.is_restricted else [])
+    _audit(AuditEvent.Action.DOCUMENT_SAVED, document, by, created=created)
     return document
 
 
@@ -215,6 +228,9 @@ def version_add(
         staged.delete()  # the row only; the file now belongs to the version
     version.save()
     Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
+    audit_record(
+        action=AuditEvent.Action.DOCUMENT_VERSION_ADDED, actor=by, target=document, details={"version": label}
+    )
     return version
 
 
@@ -225,6 +241,7 @@ def version_add(
 def news_save(*, post: NewsPost | None = None, by, organizations=(), **fields) -> NewsPost:
     """Create or change a post. Published with "send by e-mail", it is mailed to its audience once, when
     its publish time comes (now: after this commit; later: by the periodic news_emails_due)."""
+    created = post is None
     post = post or NewsPost(created_by=by)
     _assign(post, fields)
     if post.is_restricted and not organizations:
@@ -239,6 +256,7 @@ def news_save(*, post: NewsPost | None = None, by, organizations=(), **fields) -
     _publish(post, published_at_field=None)
     post.save()
     post.organizations.set(organizations if post.is_restricted else [])
+    _audit(AuditEvent.Action.NEWS_SAVED, post, by, created=created)
     if (
         post.send_email
         and post.is_published

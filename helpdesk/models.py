@@ -28,6 +28,10 @@ class AuditEvent(models.Model):
         ORGANIZATION_CHANGED = "organization_changed", _("Organization changed")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         PASSWORD_RESET = "password_reset", _("Password reset")
+        FAQ_SAVED = "faq_saved", _("FAQ entry saved")
+        DOCUMENT_SAVED = "document_saved", _("Document saved")
+        DOCUMENT_VERSION_ADDED = "document_version_added", _("Document version added")
+        NEWS_SAVED = "news_saved", _("News post saved")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
