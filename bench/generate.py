@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.models import SEARCH_CONFIG, Case, CaseNumber, Category, ProductModule
+from cases.models import Case, CaseNumber, Category
+from helpdesk.fulltext import SEARCH_CONFIG
+from releases.models import Module
 
 from .people import people_create
 from .timeline import CASE_COLUMNS, EVENT_COLUMNS, SPAN_DAYS, WATCHER_COLUMNS, CaseRows, span_start
@@ -156,7 +158,7 @@ def generate(
         members = sum(map(len, people.customers.values()))
         out(f"  {len(people.organizations)} organizations, {members} customers")
         categories = {category.code: category for category in Category.objects.all()}
-        modules = list(ProductModule.objects.order_by("pk"))
+        modules = list(Module.objects.order_by("pk"))
         first_ids = tuple(_next_id(cursor, table) for table in BIG_TABLES)
         numbers = dict(CaseNumber.objects.values_list("year", "last_number"))
         rows = CaseRows(

@@ -12,8 +12,9 @@ from urllib.parse import quote, urlencode
 
 import psycopg
 from django.conf import settings
-from django.core.management.base import CommandError
 from psycopg import sql
+
+from . import BenchError
 
 MARK = "jupiter-helpdesk-bench"
 
@@ -91,9 +92,9 @@ def metadata_write(settings_dict, name: str, meta: dict) -> None:
 def database_recreate(settings_dict, name: str) -> None:
     """Drop the bench database (only one the benchmark made) and create it empty."""
     if name == settings_dict["NAME"]:
-        raise CommandError(f"{name} is the portal's own database; choose another --database-name.")
+        raise BenchError(f"{name} is the portal's own database; choose another --database-name.")
     if metadata(settings_dict, name) == {}:
-        raise CommandError(
+        raise BenchError(
             f"Database {name} exists and was not made by the benchmark; drop it yourself or choose "
             "another --database-name."
         )
@@ -103,19 +104,28 @@ def database_recreate(settings_dict, name: str) -> None:
     metadata_write(settings_dict, name, {"complete": False})
 
 
-def manage(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
+def manage(args: list[str], env: dict) -> None:
     """Run `manage.py <args>` in a child process with the bench environment; fail loudly."""
-    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), *args]
-    result = subprocess.run(command, env=env, cwd=settings.BASE_DIR, check=False, **kwargs)  # noqa: S603
+    _child([str(settings.BASE_DIR / "manage.py"), *args], env, shown=f"manage.py {' '.join(args)}")
+
+
+def bench(phase: str, args: list[str], env: dict) -> None:
+    """Run `python -m bench --phase <phase> <args>` (the generator, the measurement, the undo) in a child
+    process with the bench environment; fail loudly."""
+    _child(["-m", "bench", "--phase", phase, *args], env, shown=f"python -m bench --phase {phase}")
+
+
+def _child(args: list[str], env: dict, shown: str) -> None:
+    # cwd is the project root, so `-m bench` and the settings module are found however make was started.
+    result = subprocess.run([sys.executable, *args], env=env, cwd=settings.BASE_DIR, check=False)  # noqa: S603
     if result.returncode != 0:
-        raise CommandError(f"`manage.py {' '.join(args)}` failed with exit code {result.returncode}.")
-    return result
+        raise BenchError(f"`{shown}` failed with exit code {result.returncode}.")
 
 
 def connected_to_bench(connection, name: str) -> None:
     """Refuse to work unless this process is connected to the bench database `name` (a child's guard)."""
     if connection.settings_dict["NAME"] != name:
-        raise CommandError(
+        raise BenchError(
             f"Connected to {connection.settings_dict['NAME']}, not to the bench database {name}."
         )
     with connection.cursor() as cursor:
@@ -124,4 +134,4 @@ def connected_to_bench(connection, name: str) -> None:
         )
         comment = cursor.fetchone()[0] or ""
     if MARK not in comment:
-        raise CommandError(f"Database {name} is not marked as a bench database; refusing to touch it.")
+        raise BenchError(f"Database {name} is not marked as a bench database; refusing to touch it.")

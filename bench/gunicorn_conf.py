@@ -1,4 +1,4 @@
-"""gunicorn settings of the benchmark's load phase (`gunicorn --config python:cases.bench.gunicorn_conf`)."""
+"""gunicorn settings of the benchmark's load phase (`gunicorn --config python:bench.gunicorn_conf`)."""
 
 accesslog = None
 loglevel = "warning"

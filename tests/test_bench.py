@@ -1,4 +1,4 @@
-"""The benchmark's generator (cases.bench), run at a tiny size in the test database: the data it makes is
+"""The benchmark's generator (bench/), run at a tiny size in the test database: the data it makes is
 what the portal's services would have made."""
 
 import pytest
@@ -7,11 +7,11 @@ from django.db.models import Count, Max, Q
 
 from accounts.models import Membership, OrganizationUserPermission, User
 from accounts.roles import Role, permissions_for_roles
+from bench.generate import generate, measurements_undo
+from bench.measure import percentile
 from cases import services
-from cases.bench.generate import generate, measurements_undo
-from cases.bench.measure import percentile
 from cases.models import Case, CaseEvent, CaseNumber, CaseWatcher, Category
-from cases.search import fulltext_query
+from helpdesk.fulltext import fulltext_query
 
 
 @pytest.fixture

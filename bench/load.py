@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import CommandError
 
+from . import BenchError
 from .measure import percentile
 
 WORKERS = 2
@@ -41,7 +41,7 @@ class Gunicorn:
     def __enter__(self):
         command = [
             sys.executable, "-m", "gunicorn", "helpdesk.wsgi:application",
-            "--config", "python:cases.bench.gunicorn_conf",
+            "--config", "python:bench.gunicorn_conf",
             "--workers", str(WORKERS), "--worker-class", "sync",
             "--bind", f"127.0.0.1:{self.port}",
         ]  # fmt: skip
@@ -58,8 +58,8 @@ class Gunicorn:
             except OSError:
                 pass
             time.sleep(0.3)
-        self.__exit__(CommandError)  # keeps the log
-        raise CommandError(
+        self.__exit__(BenchError)  # keeps the log
+        raise BenchError(
             f"gunicorn did not start; see {self.log.name}:\n{Path(self.log.name).read_text()[-2000:]}"
         )
 
@@ -171,7 +171,7 @@ def generator_name(choice: str = "auto") -> str:
     if choice == "auto":
         return "wrk" if shutil.which("wrk") else "python"
     if choice == "wrk" and not shutil.which("wrk"):
-        raise CommandError("wrk is not installed (apt-get install -y wrk).")
+        raise BenchError("wrk is not installed (apt-get install -y wrk).")
     return choice
 
 
