@@ -1,7 +1,6 @@
-"""Fixtures shared by every test of the project: personas (DESIGN.md §2), clients, and the real services
-(Redis, Chromium) that integration tests need. At the repository root so that app test folders see it too."""
-
-import functools
+"""Fixtures shared by every test of the project: personas (ARCHITECTURE.md, "Permissions"), clients, and the
+real services (Redis, Chromium) that integration tests need. At the repository root so that app test folders
+see it too."""
 
 import pytest
 from django.test import Client
@@ -9,6 +8,9 @@ from django.test import Client
 from accounts.roles import Role, StaffGroup
 from tests.factories import OrganizationFactory, UserFactory, member_create
 from tests.integration import SERVICE_CHECKS, services_required
+
+# The Celery worker and SMTP server fixtures of the tests that prove a task path.
+pytest_plugins = ["tests.worker"]
 
 
 def pytest_configure(config):
@@ -81,25 +83,16 @@ def other_org_user(other_organization):
     )
 
 
-@functools.cache
-def _migrated_apps():
-    """The app registry as the migrations leave it, built once (reading every migration takes a while)."""
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    return MigrationExecutor(connection).loader.project_state().apps
-
-
 def staff_group(name: str):
     """The staff group made by the data migration. A transactional test (live server, Celery worker) flushes
     the database afterwards, so the groups are rebuilt here the way that migration builds them."""
     from django.contrib.auth.models import Group
 
-    from accounts.roles import staff_groups_sync
+    from accounts.services import staff_groups_sync
 
     group = Group.objects.filter(name=name).first()
     if group is None:
-        staff_groups_sync(_migrated_apps())
+        staff_groups_sync()
         group = Group.objects.get(name=name)
     return group
 

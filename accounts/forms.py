@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from . import tasks
 from .models import Organization, User
 from .roles import Role
 
@@ -21,14 +19,6 @@ class LoginForm(AuthenticationForm):
     def clean_username(self):
         # Addresses are stored in lower case (UserManager.create_user); accept any case at sign-in.
         return self.cleaned_data["username"].strip().lower()
-
-
-class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with the mail sent by a Celery task after the request commits."""
-
-    def save(self, **kwargs):
-        for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(lambda user_id=user.pk: tasks.password_reset_send.delay(user_id))
 
 
 class ProfileForm(forms.ModelForm):

@@ -60,11 +60,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
-    @property
-    def is_vendor_staff(self) -> bool:
-        """Vendor staff hold the vendor workspace permission globally (cached per request by Django)."""
-        return self.is_active and self.has_perm("accounts.view_vendor_workspace")
-
 
 class Organization(models.Model):
     """A customer company of Jupiter Software."""
@@ -174,7 +169,3 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and not self.is_expired

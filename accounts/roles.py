@@ -1,7 +1,9 @@
 """Customer roles and vendor staff groups: the one place that says which permission codenames each holds.
 
 A customer role is granted as django-guardian object permissions on the Organization (accounts.services);
-a staff group holds the same codenames as global permissions. Later apps add their codenames here.
+a staff group holds the same codenames as global permissions. Later apps add their codenames here, and a
+data migration of theirs grants them to the existing groups and members with literal lists (see
+accounts/migrations/_grants.py and ARCHITECTURE.md, "Permissions").
 """
 
 from django.db import models
@@ -86,59 +88,3 @@ STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
         "docs.manage_knowledge",
     },
 }
-
-
-def staff_groups_sync(apps) -> None:
-    """Give each staff group exactly the global permissions listed above (used by data migrations)."""
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are otherwise created only after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, perms in STAFF_GROUP_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=str(name))
-        wanted = []
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            # An app migrated later (cases after accounts) has no models yet on a fresh database; its own
-            # data migration calls this again once its permissions exist.
-            if app_label not in {config.label for config in apps.get_app_configs()}:
-                continue
-            wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
-
-
-def role_permissions_sync(apps) -> None:
-    """Bring every member's object permissions in line with ROLE_PERMISSIONS after the lists change
-    (used by data migrations; the live path is accounts.services)."""
-    Membership = apps.get_model("accounts", "Membership")
-    Permission = apps.get_model("auth", "Permission")
-    ObjectPermission = apps.get_model("accounts", "OrganizationUserPermission")
-    by_name = {
-        f"{app_label}.{codename}": pk
-        for pk, app_label, codename in Permission.objects.values_list(
-            "pk", "content_type__app_label", "codename"
-        )
-    }
-    for membership in Membership.objects.all():
-        # A codename of an app not migrated yet is skipped: that app's own data migration adds it.
-        wanted = (
-            {by_name[perm] for perm in permissions_for_roles(membership.roles) if perm in by_name}
-            if membership.is_active
-            else set()
-        )
-        held = ObjectPermission.objects.filter(
-            user_id=membership.user_id, content_object_id=membership.organization_id
-        )
-        held.exclude(permission_id__in=wanted).delete()
-        missing = wanted - set(held.values_list("permission_id", flat=True))
-        ObjectPermission.objects.bulk_create(
-            ObjectPermission(
-                user_id=membership.user_id, content_object_id=membership.organization_id, permission_id=pk
-            )
-            for pk in missing
-        )

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +16,7 @@ from helpdesk.services import audit_record
 
 from . import tasks
 from .models import Invitation, Membership, Organization, OrganizationUserPermission, User
-from .roles import ROLE_PERMISSIONS, Role, permissions_for_roles
+from .roles import ROLE_PERMISSIONS, STAFF_GROUP_PERMISSIONS, Role, permissions_for_roles
 
 
 def _permission_objects(perms) -> list[Permission]:
@@ -25,6 +25,14 @@ def _permission_objects(perms) -> list[Permission]:
         app_label, codename = perm.split(".", 1)
         query = query | Permission.objects.filter(content_type__app_label=app_label, codename=codename)
     return list(query.select_related("content_type"))
+
+
+def staff_groups_sync() -> None:
+    """Give each staff group exactly the global permissions accounts.roles lists. The data migrations do this
+    on a new database; a test that flushed the database calls it to have the groups again."""
+    for name, perms in STAFF_GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=str(name))
+        group.permissions.set(_permission_objects(perms))
 
 
 def _sync_object_permissions(membership: Membership) -> None:
@@ -37,7 +45,7 @@ def _sync_object_permissions(membership: Membership) -> None:
     )
     held = {f"{app_label}.{codename}" for app_label, codename in held}
     # Rows are written directly: guardian's own assign_perm() accepts only permissions of the
-    # Organization model, while a role spans codenames of every app (DESIGN.md §2).
+    # Organization model, while a role spans codenames of every app (ARCHITECTURE.md, "Permissions").
     OrganizationUserPermission.objects.bulk_create(
         [
             OrganizationUserPermission(
@@ -71,6 +79,24 @@ def _refuse_if_last_admin(membership: Membership) -> None:
         )
 
 
+def _roles_save(
+    membership: Membership, roles: list[str], role: str, action: str, by, ip_address
+) -> Membership:
+    """Store the member's new roles, bring their permissions in line and audit the change of `role`."""
+    membership.roles = roles
+    membership.save(update_fields=["roles"])
+    _sync_object_permissions(membership)
+    audit_record(
+        action=action,
+        actor=by,
+        organization=membership.organization,
+        target=membership.user,
+        details={"role": role},
+        ip_address=ip_address,
+    )
+    return membership
+
+
 @transaction.atomic
 def role_grant(*, membership: Membership, role: str, by: User, ip_address: str | None = None) -> Membership:
     """Give the member the role and exactly its object permissions on the organization; audited."""
@@ -81,18 +107,9 @@ def role_grant(*, membership: Membership, role: str, by: User, ip_address: str |
         raise ValidationError(_("Roles cannot be granted to a deactivated member."))
     if role in membership.roles:
         return membership
-    membership.roles = [*membership.roles, role]
-    membership.save(update_fields=["roles"])
-    _sync_object_permissions(membership)
-    audit_record(
-        action=AuditEvent.Action.ROLE_GRANTED,
-        actor=by,
-        organization=membership.organization,
-        target=membership.user,
-        details={"role": role},
-        ip_address=ip_address,
+    return _roles_save(
+        membership, [*membership.roles, role], role, AuditEvent.Action.ROLE_GRANTED, by, ip_address
     )
-    return membership
 
 
 @transaction.atomic
@@ -109,18 +126,8 @@ def role_remove(*, membership: Membership, role: str, by: User, ip_address: str 
         )
     if role == Role.ADMIN:
         _refuse_if_last_admin(membership)
-    membership.roles = [r for r in membership.roles if r != role]
-    membership.save(update_fields=["roles"])
-    _sync_object_permissions(membership)
-    audit_record(
-        action=AuditEvent.Action.ROLE_REMOVED,
-        actor=by,
-        organization=membership.organization,
-        target=membership.user,
-        details={"role": role},
-        ip_address=ip_address,
-    )
-    return membership
+    roles = [r for r in membership.roles if r != role]
+    return _roles_save(membership, roles, role, AuditEvent.Action.ROLE_REMOVED, by, ip_address)
 
 
 @transaction.atomic
@@ -340,3 +347,20 @@ def organization_update(*, organization: Organization, by: User, ip_address: str
             ip_address=ip_address,
         )
     return organization
+
+
+# --- Passwords ----------------------------------------------------------------------------------------------
+
+
+def password_reset_request(*, email: str) -> None:
+    """Queue a reset link, sent after commit, for each active account with this address that has a password.
+    The page answers the same whether or not there is one, so it reveals no account."""
+    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+        if user.has_usable_password():
+            transaction.on_commit(lambda user_id=user.pk: tasks.password_reset_send.delay(user_id))
+
+
+def password_changed_record(*, user: User, ip_address: str | None, through_reset: bool) -> None:
+    """Audit a new password: set by the signed-in user, or through a reset link."""
+    action = AuditEvent.Action.PASSWORD_RESET if through_reset else AuditEvent.Action.PASSWORD_CHANGED
+    audit_record(action=action, actor=user, target=user, ip_address=ip_address)

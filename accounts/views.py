@@ -3,16 +3,15 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from helpdesk.models import AuditEvent
-from helpdesk.permissions import has_global_perm, has_org_perm
-from helpdesk.services import audit_record, client_ip
+from helpdesk.pagination import page_of
+from helpdesk.permissions import CURRENT_ORGANIZATION, GLOBALLY, has_global_perm, is_allowed, require_perm
+from helpdesk.services import client_ip
 
 from . import selectors, services
 from .forms import (
@@ -23,7 +22,6 @@ from .forms import (
     OrganizationCreateForm,
     OrganizationForm,
     ProfileForm,
-    QueuedPasswordResetForm,
     RoleChangeForm,
 )
 from .middleware import SESSION_ORGANIZATION_KEY
@@ -36,8 +34,11 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    form_class = QueuedPasswordResetForm
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -45,9 +46,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(
-            action=AuditEvent.Action.PASSWORD_RESET, actor=form.user, target=form.user,
-            ip_address=client_ip(self.request),
+        services.password_changed_record(
+            user=form.user, ip_address=client_ip(self.request), through_reset=True
         )
         return response
 
@@ -68,11 +68,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(
-            action=AuditEvent.Action.PASSWORD_CHANGED,
-            actor=self.request.user,
-            target=self.request.user,
-            ip_address=client_ip(self.request),
+        services.password_changed_record(
+            user=self.request.user, ip_address=client_ip(self.request), through_reset=False
         )
         messages.success(self.request, _("Your password has been changed."))
         return response
@@ -209,17 +206,15 @@ def invitation_accept(request, token):
 
 
 @require_http_methods(["GET"])
+@require_perm("accounts.manage_organizations", where=GLOBALLY)
 def organization_list(request):
-    if not has_global_perm(request.user, "accounts.manage_organizations"):
-        raise PermissionDenied
-    organizations = Paginator(Organization.objects.order_by("name"), 50).get_page(request.GET.get("page"))
+    organizations = page_of(Organization.objects.order_by("name", "pk"), request.GET.get("page"), per_page=50)
     return render(request, "accounts/organization_list.html", {"page": organizations})
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm("accounts.manage_organizations", where=GLOBALLY)
 def organization_create(request):
-    if not has_global_perm(request.user, "accounts.manage_organizations"):
-        raise PermissionDenied
     form = OrganizationCreateForm(request.POST or None)
     if form.is_valid():
         organization, _invitation = services.organization_create(
@@ -243,20 +238,21 @@ def organization_update(request, pk):
     return render(request, "accounts/organization_form.html", {"form": form, "organization": organization})
 
 
+AUDIT_PERM = "helpdesk.view_auditevent"
+
+
 @require_http_methods(["GET"])
+@require_perm(AUDIT_PERM)
 def audit_list(request):
     """Vendor admins see every event (optionally one organization's); an ADMIN their organization's."""
-    if has_global_perm(request.user, "helpdesk.view_auditevent"):
+    if has_global_perm(request.user, AUDIT_PERM):
         filters = AuditFilterForm(request.GET or None)
         organization = filters.cleaned_data["organization"] if filters.is_valid() else None
-    else:
+    elif is_allowed(request, AUDIT_PERM, CURRENT_ORGANIZATION):
         filters = None
-        membership = request.membership
-        if not membership or not has_org_perm(
-            request.user, "helpdesk.view_auditevent", membership.organization
-        ):
-            raise PermissionDenied
-        organization = membership.organization
-    events = Paginator(selectors.audit_events_for(organization), 50).get_page(request.GET.get("page"))
+        organization = request.membership.organization
+    else:  # an ADMIN of another organization than the one they work in now
+        raise PermissionDenied
+    events = page_of(selectors.audit_events_for(organization), request.GET.get("page"), per_page=50)
     context = {"page": events, "filters": filters, "organization": organization}
     return render(request, "accounts/audit_list.html", context)

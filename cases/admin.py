@@ -1,9 +1,11 @@
 from django.contrib import admin
 
-from .models import Case, Category, ProductModule
+from helpdesk.admin import ReadOnlyAdmin
+
+from .models import Case, Category
 
 
-@admin.register(Category, ProductModule)
+@admin.register(Category)
 class BilingualListAdmin(admin.ModelAdmin):
     list_display = ["code", "name_hr", "name_en", "is_active", "position"]
     list_editable = ["is_active", "position"]
@@ -11,7 +13,7 @@ class BilingualListAdmin(admin.ModelAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only: every change to a case goes through the portal's services, which record the timeline."""
 
     list_display = ["reference", "title", "organization", "status", "priority", "assignee", "created_at"]
@@ -19,12 +21,3 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["reference", "title"]
     list_select_related = ["organization", "assignee"]
     exclude = ["search_vector"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,7 +17,7 @@ cases with nothing else in the cache, on a busy two-core machine; a few ms when 
 
 import hashlib
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.cache import cache
@@ -26,7 +26,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext
 
-from helpdesk.permissions import organization_ids_with_perm
+from helpdesk.dates import day_start
+from helpdesk.permissions import organization_scope
 
 from . import selectors
 from .charts import Series, horizontal_bars, palette_class, stacked_columns
@@ -59,17 +60,14 @@ def analysis_months(filters: dict, today: date) -> list[date]:
     return [add_months(last, offset) for offset in range(1 - MONTHS, 1)]
 
 
-def _local_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _cache_key(user, filters: dict) -> str:
-    analyse_ids = organization_ids_with_perm(user, "cases.analyse_cases")
-    all_ids = organization_ids_with_perm(user, "cases.view_all_org_cases")
-    if analyse_ids is None and all_ids is None:
+    analyse = organization_scope(user, "cases.analyse_cases")
+    see_all = organization_scope(user, "cases.view_all_org_cases")
+    if analyse.everywhere and see_all.everywhere:
         scope = ["all"]
     else:  # what cases_for_analysis depends on: the user (own cases) and their organizations
-        scope = [user.pk, analyse_ids, all_ids, organization_ids_with_perm(user, "cases.view_org_cases")]
+        member = organization_scope(user, "cases.view_org_cases")
+        scope = [user.pk, analyse.key, see_all.key, member.key]
     chosen = {}
     for name, value in sorted(filters.items()):
         if name == "sort" or value is None or value == "" or value == []:
@@ -111,7 +109,7 @@ def _figures(cases, filters: dict) -> dict:
     each an index-only scan of case_analysis_idx over the window when no other filter needs the table."""
     now = timezone.now()
     months = analysis_months(filters, timezone.localdate(now))
-    starts = [_local_start(month) for month in [*months, add_months(months[-1], 1)]]
+    starts = [day_start(month) for month in [*months, add_months(months[-1], 1)]]
     cases = (
         cases_filter(cases, filters).order_by().filter(created_at__gte=starts[0], created_at__lt=starts[-1])
     )

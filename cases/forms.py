@@ -3,66 +3,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from helpdesk.bilingual import BilingualChoiceField
+from helpdesk.forms import AttachmentsFormMixin
+from releases.models import Module
 
-from . import attachments as attachment_rules
-from .models import Case, Category, ProductModule, StagedUpload
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        return [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-
-
-class AttachmentsFormMixin(forms.Form):
-    """Files checked one by one: the accepted ones are kept in `accepted_files` even when another file or
-    field fails, so the view can stage them (services.uploads_stage) and the user need not send them again.
-    `staged` carries the files staged by an earlier failed submit."""
-
-    files = MultipleFileField(
-        label=_("Attachments"), help_text=_("Up to 25 MB per file; programs and scripts are refused.")
-    )
-    staged = forms.ModelMultipleChoiceField(
-        queryset=StagedUpload.objects.none(), required=False, widget=forms.MultipleHiddenInput
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["staged"].queryset = StagedUpload.objects.filter(user=user)
-        self.accepted_files = []
-
-    def clean_files(self):
-        errors = []
-        for upload in self.cleaned_data["files"]:
-            try:
-                attachment_rules.validate_upload(upload)
-            except ValidationError as error:
-                errors.extend(error.messages)
-            else:
-                self.accepted_files.append(upload)
-        if errors:
-            raise ValidationError(errors)
-        return self.accepted_files
-
-
-class BilingualChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+from .models import Case, Category
 
 
 class CaseCreateForm(AttachmentsFormMixin):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = BilingualChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
     module = BilingualChoiceField(
-        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+        label=_("Product module"), queryset=Module.objects.filter(is_active=True), required=False
     )
     priority = forms.ChoiceField(
         label=_("Priority"), choices=Case.Priority.choices, initial=Case.Priority.NORMAL

@@ -4,32 +4,9 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-# The text search configuration made by migration 0002: `simple` stemming with unaccent, so "racun"
-# finds "račun" and prefix queries work for Croatian and English alike.
-SEARCH_CONFIG = "helpdesk_unaccent"
-
-
-class BilingualName(models.Model):
-    """An admin-editable list entry named in Croatian and English."""
-
-    name_hr = models.CharField(_("name (Croatian)"), max_length=120)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "name_en"]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "hr").startswith("en") else self.name_hr
+from helpdesk.bilingual import BilingualName
 
 
 class Category(BilingualName):
@@ -38,14 +15,6 @@ class Category(BilingualName):
     class Meta(BilingualName.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-
-
-class ProductModule(BilingualName):
-    code = models.SlugField(_("code"), unique=True)
-
-    class Meta(BilingualName.Meta):
-        verbose_name = _("product module")
-        verbose_name_plural = _("product modules")
 
 
 class CaseNumber(models.Model):
@@ -102,7 +71,7 @@ class Case(models.Model):
     )
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     module = models.ForeignKey(
-        ProductModule, verbose_name=_("product module"), on_delete=models.PROTECT, null=True, blank=True
+        "releases.Module", verbose_name=_("product module"), on_delete=models.PROTECT, null=True, blank=True
     )
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
@@ -124,7 +93,7 @@ class Case(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     has_attachments = models.BooleanField(_("has attachments"), default=False)
-    # Title, description and public replies; never internal notes (kept by services.case_reindex).
+    # Title, description and public replies; never internal notes (added to by services._index_text).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = CaseQuerySet.as_manager()
@@ -232,7 +201,6 @@ class CaseEvent(models.Model):
         STATUS = "status", _("Status change")
         ASSIGNMENT = "assignment", _("Assignment")
         JOIN = "join", _("Joined")
-        ATTACHMENT = "attachment", _("Attachment added")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -316,23 +284,3 @@ class ConsultantStatus(models.Model):
 
     def __str__(self):
         return str(self.user_id)
-
-
-class StagedUpload(models.Model):
-    """A file accepted from a form that failed for another reason, kept so the user need not upload it
-    again; it becomes an Attachment when the form goes through, and is deleted after a day otherwise."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    file = models.FileField(upload_to="staged/", max_length=200)
-    storage_key = models.CharField(max_length=64, unique=True)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=120, blank=True)
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.original_name

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, OrganizationUserPermission, User
+from accounts.models import User
 from accounts.roles import StaffGroup
 from helpdesk.notifications import notification_send
+from helpdesk.permissions import STAFF_PERM, users_with_perm
 
 from .models import Case, CaseEvent, CaseWatcher
 
@@ -33,7 +33,6 @@ AUDIENCES: dict[str, frozenset[str]] = {
     Kind.CREATED: frozenset({"dispatchers"}),
     Kind.ASSIGNMENT: frozenset({"new_assignee"}),
     Kind.REPLY: frozenset({"reporter", "watchers", "assignee"}),
-    Kind.ATTACHMENT: frozenset({"reporter", "watchers", "assignee"}),
     Kind.NOTE: frozenset({"watchers", "assignee"}),
     Kind.STATUS: frozenset({"reporter", "watchers"}),
     Kind.JOIN: frozenset(),
@@ -64,16 +63,8 @@ def _customers_who_see(case: Case, user_ids: set[int]) -> set[int]:
     (a former member who still watches a case must not keep receiving its replies)."""
     if not user_ids:
         return set()
-    active_membership = Membership.objects.active().filter(
-        user=OuterRef("user_id"), organization=case.organization_id
-    )
-    grants = OrganizationUserPermission.objects.filter(
-        content_object=case.organization_id,
-        permission__content_type__app_label="cases",
-        permission__codename="view_org_cases",
-        user_id__in=user_ids,
-    ).filter(Exists(active_membership))
-    return set(grants.values_list("user_id", flat=True))
+    allowed = users_with_perm("cases.view_org_cases", case.organization_id).filter(pk__in=user_ids)
+    return set(allowed.values_list("pk", flat=True))
 
 
 def event_recipients(event: CaseEvent) -> set[User]:
@@ -84,8 +75,8 @@ def event_recipients(event: CaseEvent) -> set[User]:
     if not ids:
         return set()
     users = {user.pk: user for user in User.objects.filter(pk__in=ids, is_active=True)}
-    # Vendor staff, as User.is_vendor_staff decides it, asked of all the users in one query.
-    staff_users = ModelBackend().with_perm("accounts.view_vendor_workspace").filter(pk__in=users)
+    # Vendor staff, as helpdesk.permissions.is_staff decides it, asked of all the users in one query.
+    staff_users = ModelBackend().with_perm(STAFF_PERM).filter(pk__in=users)
     staff = set(staff_users.values_list("pk", flat=True))
     allowed = staff if event.is_internal else staff | _customers_who_see(event.case, set(users) - staff)
     return {user for pk, user in users.items() if pk in allowed}
@@ -119,8 +110,6 @@ def _texts(event: CaseEvent) -> tuple[str, str]:
                 _("%(author)s changed the status of case %(reference)s “%(title)s” to “%(status)s”.")
                 % {**names, "status": new},
             )
-        case Kind.ATTACHMENT:
-            return _("Files added"), _("%(author)s added files to case %(reference)s “%(title)s”.") % names
         case _:
             return event.get_kind_display(), _("Case %(reference)s “%(title)s” changed.") % names
 

@@ -1,21 +1,21 @@
 """The case filters shared by the list, the export and the analysis: one form, one function."""
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db.models import CharField, Q, QuerySet, Value
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User
+from helpdesk.bilingual import BilingualChoiceField
+from helpdesk.dates import day_start
+from helpdesk.fulltext import fulltext_query
+from releases.models import Module
 
-from .forms import BilingualChoiceField
-from .models import SEARCH_CONFIG, Case, Category, ProductModule
+from .models import Case, Category
 
 SORTS = {
     "-updated": ("-last_activity_at", "-pk"),
@@ -35,20 +35,6 @@ SORT_CHOICES = [
     ("-reference", _("Reference, descending")),
     ("reference", _("Reference, ascending")),
 ]
-
-WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fulltext_query(text: str) -> SearchQuery | None:
-    """Every word must match, accents ignored; the last one also as a prefix, since it is the word still being
-    typed ("ziro rac" finds "žiro račun"). Earlier words match whole: a prefix match costs a walk over the
-    GIN index's lexemes, tens of milliseconds per word at a million cases (PERFORMANCE.md)."""
-    words = WORD.findall(text or "")[:8]
-    if not words:
-        return None
-    raw = " & ".join([*words[:-1], f"{words[-1]}:*"])
-    return SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
-
 
 MENUS_CACHE_KEY = "cases:filter-menus"
 MENUS_CACHE_SECONDS = 60
@@ -73,7 +59,7 @@ def filter_menus(*, refresh: bool = False) -> dict[str, list[tuple[int, str, str
             Category.objects.order_by()
             .values_list("pk", "name_hr", "name_en", "position", Value("category", output_field=kind))
             .union(
-                ProductModule.objects.order_by().values_list(
+                Module.objects.order_by().values_list(
                     "pk", "name_hr", "name_en", "position", Value("module", output_field=kind)
                 ),
                 consultants()
@@ -98,9 +84,7 @@ class CaseFilterForm(forms.Form):
     status = forms.MultipleChoiceField(label=_("Status"), choices=Case.Status.choices, required=False)
     category = BilingualChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
     priority = forms.MultipleChoiceField(label=_("Priority"), choices=Case.Priority.choices, required=False)
-    module = BilingualChoiceField(
-        label=_("Product module"), queryset=ProductModule.objects.all(), required=False
-    )
+    module = BilingualChoiceField(label=_("Product module"), queryset=Module.objects.all(), required=False)
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
     )
@@ -172,10 +156,6 @@ class SavedSearchForm(forms.Form):
     query = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def cases_filter(cases: QuerySet[Case], data: dict) -> QuerySet[Case]:
     """Apply the cleaned filters of CaseFilterForm to an already permission-scoped queryset."""
     conditions = Q()
@@ -195,9 +175,9 @@ def cases_filter(cases: QuerySet[Case], data: dict) -> QuerySet[Case]:
         ("last_activity_at", "updated_from", "updated_to"),
     ):
         if data.get(start):
-            conditions &= Q(**{f"{field}__gte": _day_start(data[start])})
+            conditions &= Q(**{f"{field}__gte": day_start(data[start])})
         if data.get(end):
-            conditions &= Q(**{f"{field}__lt": _day_start(data[end] + timedelta(days=1))})
+            conditions &= Q(**{f"{field}__lt": day_start(data[end] + timedelta(days=1))})
     if data.get("has_attachments") is not None:
         conditions &= Q(has_attachments=data["has_attachments"])
     cases = cases.filter(conditions)

@@ -6,32 +6,32 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Organization
-from helpdesk.permissions import has_org_perm, organization_ids_with_perm
+from accounts.models import Membership, Organization
+from helpdesk.permissions import has_org_perm, organization_scope
 
 from .models import Attachment, Case, CaseEvent, CaseWatcher
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
-    """Every case the user may see, filtered in SQL: staff see all; a customer sees the cases of the
-    organizations where they see everything, and elsewhere their own and watched cases."""
-    all_ids = organization_ids_with_perm(user, "cases.view_all_org_cases")
-    if all_ids is None:
+    """Every case the user may see, filtered in SQL: staff see all; a customer sees every case of the
+    organizations where they see everything, and elsewhere, where the organization shows its standard
+    users only their own cases, their own and watched cases."""
+    see_all = organization_scope(user, "cases.view_all_org_cases")
+    if see_all.everywhere:
         return Case.objects.all()
-    member_ids = organization_ids_with_perm(user, "cases.view_org_cases")
-    if not member_ids:
+    member = organization_scope(user, "cases.view_org_cases")
+    if not member:
         return Case.objects.none()
-    restricted = set(
-        Organization.objects.filter(pk__in=member_ids, standard_users_see_own_cases_only=True).values_list(
-            "pk", flat=True
-        )
-    )
-    full_ids = sorted(set(all_ids) | (set(member_ids) - restricted))
-    own_only_ids = sorted(restricted - set(all_ids))
-    scope = Q(organization_id__in=full_ids)
-    if own_only_ids:
+    # Organizations are few (thousands at most); their ids keep the case filter on the indexed column.
+    restricted = Organization.objects.filter(standard_users_see_own_cases_only=True)
+    restricted_ids = set(member.filter(restricted, field="pk").values_list("pk", flat=True)) - see_all.ids
+    if member.everywhere:  # view_org_cases held globally: every organization but the restricted ones
+        scope = ~Q(organization_id__in=sorted(restricted_ids)) if restricted_ids else Q()
+    else:
+        scope = Q(organization_id__in=sorted(see_all.ids | (member.ids - restricted_ids)))
+    if restricted_ids:
         watched = CaseWatcher.objects.filter(case=OuterRef("pk"), user=user)
-        scope |= Q(organization_id__in=own_only_ids) & (Q(reporter=user) | Exists(watched))
+        scope |= Q(organization_id__in=sorted(restricted_ids)) & (Q(reporter=user) | Exists(watched))
     return Case.objects.filter(scope)
 
 
@@ -109,6 +109,31 @@ def customer_dashboard(user, organization) -> dict:
 def cases_for_analysis(user) -> QuerySet[Case]:
     """The cases the user may search, analyse and export: those visible to them, in the organizations where
     they hold `cases.analyse_cases` (every organization for staff)."""
-    cases = cases_visible_to(user)
-    organization_ids = organization_ids_with_perm(user, "cases.analyse_cases")
-    return cases if organization_ids is None else cases.filter(organization_id__in=organization_ids)
+    return organization_scope(user, "cases.analyse_cases").filter(cases_visible_to(user))
+
+
+def support_replies(case: Case) -> list[str]:
+    """The texts of the public replies the vendor wrote on the case (not the customer's people), in order:
+    what an FAQ answer drawn from the case may use. Internal notes are never among them."""
+    member_ids = Membership.objects.filter(organization=case.organization_id).values("user_id")
+    replies = (
+        CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.REPLY, is_internal=False)
+        .exclude(author_id__in=member_ids)
+        .exclude(body="")
+        .order_by("created_at", "pk")
+        .values_list("body", flat=True)
+    )
+    return [body.strip() for body in replies if body.strip()]
+
+
+def cases_logged_since(reporter_ids, since) -> dict[int, list]:
+    """reporter id -> the times (ascending) at which they logged cases since `since`."""
+    logged: dict[int, list] = {}
+    rows = (
+        Case.objects.filter(reporter_id__in=reporter_ids, created_at__gte=since)
+        .order_by("reporter_id", "created_at")
+        .values_list("reporter_id", "created_at")
+    )
+    for reporter_id, created_at in rows:
+        logged.setdefault(reporter_id, []).append(created_at)
+    return logged

@@ -12,9 +12,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import attachments as attachment_rules
+from helpdesk.files import file_facts, staged_claim, validate_upload
+from helpdesk.fulltext import SEARCH_CONFIG
+from helpdesk.permissions import has_org_perm, is_staff
+
 from . import tasks
-from .models import SEARCH_CONFIG, Attachment, Case, CaseEvent, CaseWatcher, ConsultantStatus, StagedUpload
+from .models import Attachment, Case, CaseEvent, CaseWatcher, ConsultantStatus
 
 Status = Case.Status
 REOPEN_DAYS = 14
@@ -42,7 +45,7 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 
 
 def actor_side(user) -> str:
-    return "staff" if user.is_vendor_staff else "customer"
+    return "staff" if is_staff(user) else "customer"
 
 
 def allowed_transitions(case: Case, user, now=None) -> list[str]:
@@ -93,55 +96,21 @@ def _store_files(
 ) -> list[Attachment]:
     stored = []
     for upload in files:
-        attachment_rules.validate_upload(upload)
-        facts = attachment_rules.file_facts(upload)
+        validate_upload(upload)
+        facts = file_facts(upload)
         attachment = Attachment(case=case, event=event, uploaded_by=by, is_internal=internal, **facts)
         attachment.file.save(facts["storage_key"], upload, save=False)
         attachment.save()
         stored.append(attachment)
     for upload in staged:
-        if upload.user_id != by.pk:
-            raise ValidationError(_("That file was uploaded by someone else."))
+        fields = staged_claim(upload, by=by)
         stored.append(
-            Attachment.objects.create(
-                case=case,
-                event=event,
-                uploaded_by=by,
-                is_internal=internal,
-                file=upload.file.name,
-                storage_key=upload.storage_key,
-                original_name=upload.original_name,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-            )
+            Attachment.objects.create(case=case, event=event, uploaded_by=by, is_internal=internal, **fields)
         )
-        upload.delete()  # the row only; the file now belongs to the attachment
     if stored and not internal and not case.has_attachments:
         Case.objects.filter(pk=case.pk).update(has_attachments=True)
         case.has_attachments = True
     return stored
-
-
-def uploads_stage(*, user, files) -> list[StagedUpload]:
-    """Keep accepted files of a form that failed for another reason, so the user need not send them again."""
-    staged = []
-    for upload in files:
-        facts = attachment_rules.file_facts(upload)
-        staged_upload = StagedUpload(user=user, **facts)
-        staged_upload.file.save(facts["storage_key"], upload, save=True)
-        staged.append(staged_upload)
-    return staged
-
-
-def staged_uploads_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
-    """Delete staged files nobody came back for."""
-    purged = 0
-    for upload in StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than):
-        upload.file.delete(save=False)
-        upload.delete()
-        purged += 1
-    return purged
 
 
 @transaction.atomic
@@ -280,17 +249,36 @@ def consultant_set_availability(*, user, available: bool) -> ConsultantStatus:
     return status
 
 
+def may_see_internal(user) -> bool:
+    """Internal notes (and their files) are for the vendor's people only."""
+    return user.has_perm("cases.view_internal")
+
+
+def reply_refusal(case: Case, user, *, internal: bool = False) -> str | None:
+    """Why the user may not add this reply (or internal note) to the case now; None when they may."""
+    if not has_org_perm(user, "cases.reply_case", case.organization):
+        return _("You may not reply to this case.")
+    if internal:
+        return None if may_see_internal(user) else _("Only support staff can write internal notes.")
+    if case.status == Status.CLOSED:
+        return _("This case is closed. Reopen it to continue the conversation.")
+    return None
+
+
+def may_reply(case: Case, user, *, internal: bool = False) -> bool:
+    return reply_refusal(case, user, internal=internal) is None
+
+
 @transaction.atomic
 def case_reply(*, case: Case, author, body: str, internal: bool = False, files=(), staged=()) -> CaseEvent:
     """Add a public reply or (staff only) an internal note, with attachments."""
-    staff = author.is_vendor_staff
-    if internal and not author.has_perm("cases.view_internal"):
-        raise ValidationError(_("Only support staff can write internal notes."))
     if not body.strip() and not files and not staged:
         raise ValidationError(_("Write a reply or attach a file."))
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status == Status.CLOSED and not internal:
-        raise ValidationError(_("This case is closed. Reopen it to continue the conversation."))
+    case = Case.objects.select_for_update().select_related("organization").get(pk=case.pk)
+    refusal = reply_refusal(case, author, internal=internal)
+    if refusal:
+        raise ValidationError(refusal)
+    staff = is_staff(author)
     kind = CaseEvent.Kind.NOTE if internal else CaseEvent.Kind.REPLY
     event = _event(case, kind, author, body=body.strip(), internal=internal)
     _store_files(case, event, files, staged, author, internal=internal)

@@ -20,11 +20,3 @@ def queue_assign() -> None:
 
     assigned = services.queue_assign_waiting()
     logger.info("Assigned %s waiting cases", assigned)
-
-
-@shared_task
-def staged_uploads_purge() -> None:
-    """Daily: remove files staged by failed forms that were never submitted again."""
-    from . import services
-
-    logger.info("Purged %s staged uploads", services.staged_uploads_purge())

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -7,12 +7,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from helpdesk.files import download_response
 from helpdesk.htmx import is_htmx, safe_next
 from helpdesk.pagination import page_of
-from helpdesk.permissions import has_global_perm, has_org_perm, organization_ids_with_perm
+from helpdesk.permissions import (
+    CURRENT_ORGANIZATION,
+    GLOBALLY,
+    has_global_perm,
+    is_staff,
+    organization_scope,
+    require_perm,
+)
 
 from . import analysis, export, saved_searches, selectors, services
-from . import attachments as attachment_rules
 from .forms import AssignForm, CaseCreateForm, ReplyForm, StatusForm
 from .models import Case, SavedSearch
 from .search import CaseFilterForm, SavedSearchForm, cases_filter, filter_query_string
@@ -20,25 +27,15 @@ from .search import CaseFilterForm, SavedSearchForm, cases_filter, filter_query_
 QUEUE_SEEN_KEY = "queue_seen_at"
 
 
-def _require_global(user, perm):
-    if not has_global_perm(user, perm):
-        raise PermissionDenied
-
-
-def _require_any_org_perm(user, perm):
-    if organization_ids_with_perm(user, perm) == []:
-        raise PermissionDenied
-
-
 def _filter_form(request, data) -> CaseFilterForm:
     """The filters; a customer in several organizations may pick one of them (from the memberships the
     header has loaded anyway, so no query)."""
     user = request.user
-    if user.is_vendor_staff:
+    if is_staff(user):
         return CaseFilterForm(data, staff=True)
-    ids = organization_ids_with_perm(user, "cases.view_org_cases") or []
+    scope = organization_scope(user, "cases.view_org_cases")
     organizations = [
-        (m.organization_id, m.organization.name) for m in request.memberships if m.organization_id in ids
+        (m.organization_id, m.organization.name) for m in request.memberships if m.organization_id in scope
     ]
     return CaseFilterForm(data, staff=False, organizations=organizations)
 
@@ -59,18 +56,22 @@ def _case_list_context(request, params, save_form=None) -> dict:
     return {
         "form": form,
         "page": page_of(cases, params.get("page")),
+        # The pager links to the list with these filters, also when a failed POST shows the list.
+        "pager_url": reverse("cases:case-list"),
+        "pager_params": params,
         "query": query,
         "save_form": save_form or SavedSearchForm(initial={"query": query}),
         "saved_searches": saved_searches.saved_searches_of(user),
-        "can_analyse": organization_ids_with_perm(user, "cases.analyse_cases") != [],
+        "can_analyse": bool(organization_scope(user, "cases.analyse_cases")),
+        "show_organization": is_staff(user),
         "export_limit": export.EXPORT_LIMIT,
     }
 
 
 @require_GET
+@require_perm("cases.view_org_cases")
 def case_list(request):
     """The organization's cases for customers, every case for staff; filters and full text in the URL."""
-    _require_any_org_perm(request.user, "cases.view_org_cases")
     context = _case_list_context(request, request.GET)
     if is_htmx(request):
         context["is_fragment"] = True  # the links that keep the filters come along (hx-swap-oob)
@@ -81,17 +82,10 @@ def case_list(request):
     return response
 
 
-def _staged_after_failure(request, form) -> list:
-    """Files to show as already attached after a failed submit: earlier ones plus this submit's good ones."""
-    earlier = list(form.cleaned_data.get("staged", [])) if hasattr(form, "cleaned_data") else []
-    return earlier + services.uploads_stage(user=request.user, files=form.accepted_files)
-
-
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.create_case", where=CURRENT_ORGANIZATION)
 def case_create(request):
     membership = request.membership
-    if not membership or not has_org_perm(request.user, "cases.create_case", membership.organization):
-        raise PermissionDenied
     form = CaseCreateForm(request.POST or None, request.FILES or None, user=request.user)
     staged = []
     if request.method == "POST":
@@ -112,23 +106,21 @@ def case_create(request):
                 request, _("Case %(reference)s has been logged.") % {"reference": case.reference}
             )
             return redirect(case)
-        staged = _staged_after_failure(request, form)
+        staged = form.staged_after_failure()
     return render(request, "cases/case_create.html", {"form": form, "staged": staged})
 
 
 def _detail_context(request, case, reply_form=None, staged=()):
     user = request.user
-    staff = user.is_vendor_staff
-    can_reply = (
-        has_org_perm(user, "cases.reply_case", case.organization) and case.status != Case.Status.CLOSED
-    )
+    staff = is_staff(user)
+    internal = services.may_see_internal(user)
     watcher = selectors.case_watch_state(case, user)
     return {
         "case": case,
-        "timeline": selectors.case_timeline(case, include_internal=staff),
-        "reply_form": reply_form or ReplyForm(user=user, can_write_internal=staff),
+        "timeline": selectors.case_timeline(case, include_internal=internal),
+        "reply_form": reply_form or ReplyForm(user=user, can_write_internal=internal),
         "staged": staged,
-        "can_reply": can_reply,
+        "can_reply": services.may_reply(case, user),
         "transitions": [
             (status, Case.Status(status).label) for status in services.allowed_transitions(case, user)
         ],
@@ -151,7 +143,10 @@ def case_detail(request, reference):
 def case_reply(request, reference):
     case = selectors.get_case_for(request.user, reference, "cases.reply_case")
     form = ReplyForm(
-        request.POST, request.FILES, user=request.user, can_write_internal=request.user.is_vendor_staff
+        request.POST,
+        request.FILES,
+        user=request.user,
+        can_write_internal=services.may_see_internal(request.user),
     )
     if form.is_valid():
         try:
@@ -168,7 +163,7 @@ def case_reply(request, reference):
         else:
             messages.success(request, _("Your reply has been added."))
             return redirect(case)
-    staged = _staged_after_failure(request, form)
+    staged = form.staged_after_failure()
     context = _detail_context(request, case, reply_form=form, staged=staged)
     return render(request, "cases/case_detail.html", context, status=400)
 
@@ -192,8 +187,8 @@ def case_status(request, reference):
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm("cases.assign_case", where=GLOBALLY)
 def case_assign(request, reference):
-    _require_global(request.user, "cases.assign_case")
     case = selectors.get_case_for(request.user, reference)
     form = AssignForm(request.POST or None, initial={"consultant": case.assignee})
     if form.is_valid():
@@ -208,8 +203,8 @@ def case_assign(request, reference):
 
 
 @require_POST
+@require_perm("cases.work_case", where=GLOBALLY)
 def case_join(request, reference):
-    _require_global(request.user, "cases.work_case")
     case = selectors.get_case_for(request.user, reference)
     services.case_join(case=case, user=request.user)
     messages.success(request, _("You have joined the case and will be notified of its news."))
@@ -243,18 +238,20 @@ def case_mute(request, reference):
 def attachment_download(request, reference, pk):
     """Stream the file as a download (never rendered inline); on S3, redirect to a short-lived signed URL."""
     case = selectors.get_case_for(request.user, reference)
-    attachments = selectors.attachments_visible(case, include_internal=request.user.is_vendor_staff)
+    attachments = selectors.attachments_visible(
+        case, include_internal=services.may_see_internal(request.user)
+    )
     attachment = get_object_or_404(attachments, pk=pk)
-    return attachment_rules.download_response(
+    return download_response(
         attachment.file, filename=attachment.original_name, storage_key=attachment.storage_key
     )
 
 
 @require_GET
+@require_perm("cases.view_queue", where=GLOBALLY)
 def queue(request):
     """First-line support's queue; the list refreshes itself (htmx) and marks what arrived since the last
     full look at the page."""
-    _require_global(request.user, "cases.view_queue")
     now = timezone.now()
     seen_at = request.session.get(QUEUE_SEEN_KEY)
     seen_at = timezone.datetime.fromisoformat(seen_at) if seen_at else now
@@ -269,14 +266,14 @@ def queue(request):
 
 
 @require_GET
+@require_perm("cases.work_case", where=GLOBALLY)
 def my_work(request):
-    _require_global(request.user, "cases.work_case")
     return render(request, "cases/my_work.html", selectors.consultant_work(request.user))
 
 
 @require_POST
+@require_perm("cases.work_case", where=GLOBALLY)
 def availability(request):
-    _require_global(request.user, "cases.work_case")
     available = request.POST.get("available") == "1"
     services.consultant_set_availability(user=request.user, available=available)
     messages.success(
@@ -287,9 +284,9 @@ def availability(request):
 
 
 @require_POST
+@require_perm("cases.view_org_cases")
 def saved_search_create(request):
     """Save the list's current filters under a name; a refused name shows the list again with the error."""
-    _require_any_org_perm(request.user, "cases.view_org_cases")
     form = SavedSearchForm(request.POST)
     if form.is_valid():
         try:
@@ -315,9 +312,9 @@ def saved_search_delete(request, pk):
 
 
 @require_GET
+@require_perm("cases.analyse_cases")
 def case_export(request):
     """The filtered cases the user may analyse as CSV or XLSX (cases.export says what goes in)."""
-    _require_any_org_perm(request.user, "cases.analyse_cases")
     form = _filter_form(request, request.GET)
     file_format = request.GET.get("format")
     if not form.is_valid() or file_format not in ("csv", "xlsx"):
@@ -330,9 +327,9 @@ def case_export(request):
 
 
 @require_GET
+@require_perm("cases.analyse_cases")
 def case_analysis(request):
     """Charts and tables of the cases the user may analyse, with the list's filters (kept in the URL)."""
-    _require_any_org_perm(request.user, "cases.analyse_cases")
     form = _filter_form(request, request.GET or None)
     report = None
     if form.is_valid() or not form.is_bound:

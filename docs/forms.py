@@ -4,9 +4,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from cases import attachments as upload_rules
-from cases.forms import BilingualChoiceField
-from cases.models import ProductModule, StagedUpload
+from helpdesk.bilingual import BilingualChoiceField
+from helpdesk.files import validate_upload
+from helpdesk.models import StagedUpload
+from releases.models import Module
 
 from .models import Document, FaqCategory, FaqEntry, NewsPost
 from .services import DOCUMENT_EXTENSIONS
@@ -23,14 +24,14 @@ class FaqFilterForm(forms.Form):
         label=_("Category"), queryset=FaqCategory.objects.filter(is_active=True), required=False
     )
     module = BilingualChoiceField(
-        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+        label=_("Product module"), queryset=Module.objects.filter(is_active=True), required=False
     )
 
 
 class DocumentFilterForm(forms.Form):
     product = forms.ChoiceField(label=_("Product"), required=False)
     module = BilingualChoiceField(
-        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+        label=_("Product module"), queryset=Module.objects.filter(is_active=True), required=False
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("All kinds")), *Document.Kind.choices], required=False
@@ -45,12 +46,23 @@ def _organizations():
     return Organization.objects.filter(is_active=True).order_by("name")
 
 
+def audience_field(label, help_text) -> forms.ModelMultipleChoiceField:
+    """The organizations a restricted document or post is for (the menu is filled in the form's __init__)."""
+    return forms.ModelMultipleChoiceField(
+        label=label,
+        queryset=Organization.objects.none(),
+        required=False,
+        help_text=help_text,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+
 class FaqForm(forms.ModelForm):
     category = BilingualChoiceField(
         label=_("Category"), queryset=FaqCategory.objects.filter(is_active=True), required=False
     )
     module = BilingualChoiceField(
-        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+        label=_("Product module"), queryset=Module.objects.filter(is_active=True), required=False
     )
 
     class Meta:
@@ -68,14 +80,11 @@ class FaqForm(forms.ModelForm):
 
 class DocumentForm(forms.ModelForm):
     module = BilingualChoiceField(
-        label=_("Product module"), queryset=ProductModule.objects.filter(is_active=True), required=False
+        label=_("Product module"), queryset=Module.objects.filter(is_active=True), required=False
     )
-    organizations = forms.ModelMultipleChoiceField(
-        label=_("Organizations that license the module"),
-        queryset=Organization.objects.none(),
-        required=False,
-        help_text=_("Only for a restricted document: the organizations that may see it."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    organizations = audience_field(
+        _("Organizations that license the module"),
+        _("Only for a restricted document: the organizations that may see it."),
     )
 
     class Meta:
@@ -131,7 +140,7 @@ class VersionForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload:
-            upload_rules.validate_upload(upload, also_allowed=DOCUMENT_EXTENSIONS)
+            validate_upload(upload, also_allowed=DOCUMENT_EXTENSIONS)
             self.accepted_file = upload
         return upload
 
@@ -150,13 +159,7 @@ class VersionForm(forms.Form):
 
 
 class NewsForm(forms.ModelForm):
-    organizations = forms.ModelMultipleChoiceField(
-        label=_("Organizations"),
-        queryset=Organization.objects.none(),
-        required=False,
-        help_text=_("Only for a post to chosen organizations."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    organizations = audience_field(_("Organizations"), _("Only for a post to chosen organizations."))
     publish_at = forms.DateTimeField(
         label=_("Publish at"),
         initial=timezone.now,

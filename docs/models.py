@@ -2,42 +2,25 @@
 
 Texts are kept in Croatian and English side by side (`title_hr`, `title_en`, ...): an entry may exist in
 one language only, and a reader of the other language sees it with a note (Bilingual.is_other_language).
-Full text is a stored generated column per table, over both languages, in the accent-insensitive
-configuration of cases (migration cases 0002), so PostgreSQL keeps it current by itself.
+Full text is a stored generated column per table, over both languages, in the portal's accent-insensitive
+configuration (helpdesk.fulltext), so PostgreSQL keeps it current by itself.
 """
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import SEARCH_CONFIG, BilingualName
-
-LANGUAGES = ("hr", "en")
-
-
-def current_language() -> str:
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return language if language in LANGUAGES else settings.LANGUAGE_CODE
-
-
-def search_vector(*weighted: tuple[str, str]) -> SearchVector:
-    """The stored full-text vector of (field, weight) pairs."""
-    vectors = [SearchVector(field, config=SEARCH_CONFIG, weight=weight) for field, weight in weighted]
-    combined = vectors[0]
-    for vector in vectors[1:]:
-        combined = combined + vector
-    return combined
-
-
-def search_field(*weighted: tuple[str, str]) -> models.GeneratedField:
-    return models.GeneratedField(
-        expression=search_vector(*weighted), output_field=SearchVectorField(), db_persist=True, editable=False
-    )
+from helpdesk.bilingual import (
+    LANGUAGES,
+    BilingualName,
+    bilingual_constraints,
+    current_language,
+    one_language_at_least,
+)
+from helpdesk.fulltext import search_field
 
 
 class FaqCategory(BilingualName):
@@ -94,19 +77,6 @@ class Bilingual(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
-def one_language_at_least(*fields: str) -> models.Q:
-    """Each field is filled in Croatian, or each in English."""
-    return models.Q(*[~models.Q(**{f"{field}_hr": ""}) for field in fields]) | models.Q(
-        *[~models.Q(**{f"{field}_en": ""}) for field in fields]
-    )
-
-
-def both_or_neither(first: str, second: str, language: str) -> models.Q:
-    """Within one language, the two fields are filled together or left out together."""
-    a, b = f"{first}_{language}", f"{second}_{language}"
-    return models.Q(**{a: "", b: ""}) | (~models.Q(**{a: ""}) & ~models.Q(**{b: ""}))
-
-
 class FaqEntryQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Bilingual.Status.PUBLISHED)
@@ -138,7 +108,7 @@ class FaqEntry(Bilingual):
         FaqCategory, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True
     )
     module = models.ForeignKey(
-        "cases.ProductModule",
+        "releases.Module",
         verbose_name=_("product module"),
         on_delete=models.PROTECT,
         null=True,
@@ -171,27 +141,14 @@ class FaqEntry(Bilingual):
             ("view_knowledge", _("Read the FAQ, documentation, process descriptions and news")),
             ("manage_knowledge", _("Write the FAQ, documentation and news")),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=one_language_at_least("title", "body"),
-                name="faq_has_language",
-                violation_error_message=_("Write the question and its answer in Croatian, English or both."),
-            ),
-            models.CheckConstraint(
-                condition=both_or_neither("title", "body", "hr"),
-                name="faq_hr_complete",
-                violation_error_message=_(
-                    "The Croatian question needs its answer, and the answer its question."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=both_or_neither("title", "body", "en"),
-                name="faq_en_complete",
-                violation_error_message=_(
-                    "The English question needs its answer, and the answer its question."
-                ),
-            ),
-        ]
+        constraints = bilingual_constraints(
+            "faq",
+            "title",
+            "body",
+            missing=_("Write the question and its answer in Croatian, English or both."),
+            incomplete_hr=_("The Croatian question needs its answer, and the answer its question."),
+            incomplete_en=_("The English question needs its answer, and the answer its question."),
+        )
         indexes = [
             GinIndex(fields=["search_vector"], name="faq_search_idx"),
             models.Index(fields=["status", "-view_count"], name="faq_status_views_idx"),
@@ -245,10 +202,10 @@ class Document(Bilingual):
         PROCESS = "process", _("Process description")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    # Free text until the releases app brings a product list to point to.
+    # Free text until documents point to releases.Product (with the licensing and releases pages).
     product = models.CharField(_("product"), max_length=100, default="Jupiter ERP")
     module = models.ForeignKey(
-        "cases.ProductModule",
+        "releases.Module",
         verbose_name=_("product module"),
         on_delete=models.PROTECT,
         null=True,
@@ -391,23 +348,14 @@ class NewsPost(Bilingual):
         verbose_name = _("news post")
         verbose_name_plural = _("news posts")
         ordering = ["-publish_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=one_language_at_least("title", "body"),
-                name="news_has_language",
-                violation_error_message=_("Write the title and the text in Croatian, English or both."),
-            ),
-            models.CheckConstraint(
-                condition=both_or_neither("title", "body", "hr"),
-                name="news_hr_complete",
-                violation_error_message=_("The Croatian title needs its text, and the text its title."),
-            ),
-            models.CheckConstraint(
-                condition=both_or_neither("title", "body", "en"),
-                name="news_en_complete",
-                violation_error_message=_("The English title needs its text, and the text its title."),
-            ),
-        ]
+        constraints = bilingual_constraints(
+            "news",
+            "title",
+            "body",
+            missing=_("Write the title and the text in Croatian, English or both."),
+            incomplete_hr=_("The Croatian title needs its text, and the text its title."),
+            incomplete_en=_("The English title needs its text, and the text its title."),
+        )
         indexes = [
             GinIndex(fields=["search_vector"], name="news_search_idx"),
             models.Index(fields=["status", "-publish_at"], name="news_status_publish_idx"),

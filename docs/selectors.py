@@ -5,20 +5,19 @@ published content only, news once its publish time has come, and restricted docu
 helpdesk.permissions.audience_q admits them. Staff who write it (`docs.manage_knowledge`) see drafts too.
 """
 
-import re
+from bisect import bisect_left
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import OrganizationUserPermission, User
-from cases.models import SEARCH_CONFIG, Case, ProductModule
-from cases.search import fulltext_query
-from helpdesk.permissions import audience_q, has_global_perm, organization_ids_with_perm
+from accounts.models import User
+from cases import selectors as case_selectors
+from helpdesk.fulltext import WORD, any_word_query, fulltext_query
+from helpdesk.permissions import audience_q, has_global_perm, organization_scope, users_with_perm
+from releases.models import Module
 
 from .models import (
     Document,
@@ -39,7 +38,7 @@ DEFLECTION_WINDOW = timedelta(minutes=30)
 
 
 def may_read(user) -> bool:
-    return organization_ids_with_perm(user, VIEW) != []
+    return bool(organization_scope(user, VIEW))
 
 
 def may_manage(user) -> bool:
@@ -57,7 +56,7 @@ def faq_entries_visible_to(user) -> QuerySet[FaqEntry]:
     return FaqEntry.objects.published()
 
 
-def faq_list(user, *, category: FaqCategory | None = None, module: ProductModule | None = None):
+def faq_list(user, *, category: FaqCategory | None = None, module: Module | None = None):
     entries = faq_entries_visible_to(user).for_list()
     if category is not None:
         entries = entries.filter(category=category)
@@ -147,17 +146,8 @@ def get_news_for(user, pk: int) -> NewsPost:
 def news_recipients(post: NewsPost) -> QuerySet[User]:
     """Who gets a post by e-mail: active members holding `docs.view_knowledge` in an active organization
     of its audience (every customer organization unless the post is restricted)."""
-    grants = OrganizationUserPermission.objects.filter(
-        user=OuterRef("pk"),
-        permission__content_type__app_label="docs",
-        permission__codename="view_knowledge",
-        content_object__is_active=True,
-        content_object__memberships__user=OuterRef("pk"),
-        content_object__memberships__is_active=True,
-    )
-    if post.is_restricted:
-        grants = grants.filter(content_object__in=post.organizations.all())
-    return User.objects.filter(Exists(grants), is_active=True).order_by("pk")
+    audience = post.organizations.all() if post.is_restricted else None
+    return users_with_perm(VIEW, audience).order_by("pk")
 
 
 # --- Search and suggestions ---------------------------------------------------------------------------------
@@ -192,7 +182,6 @@ def knowledge_search(user, text: str, limit: int = SEARCH_LIMIT) -> dict | None:
     }
 
 
-WORD = re.compile(r"\w+", re.UNICODE)
 # Words too common to tell one question from another (the search configuration keeps every word).
 COMMON_WORDS = frozenset(
     {
@@ -220,11 +209,7 @@ def suggestion_query(title: str) -> SearchQuery | None:
     """Any of the title's telling words, as prefixes: a new case's title rarely matches an entry word for
     word, so entries are ranked by how many of its words they share."""
     words = [word for word in WORD.findall(title.lower()) if len(word) >= 3 and word not in COMMON_WORDS]
-    if not words:
-        return None
-    return SearchQuery(
-        " | ".join(f"{word}:*" for word in words[:10]), search_type="raw", config=SEARCH_CONFIG
-    )
+    return any_word_query(words[:10])
 
 
 def suggestions_for(user, title: str, *, faq_limit: int = 5, document_limit: int = 3) -> dict | None:
@@ -264,44 +249,33 @@ def faq_report() -> dict:
     }
 
 
-# Table names are the models' own; every value is a query parameter.
-DEFLECTION_SQL = f"""
-WITH visits AS (
-    SELECT user_id, visit, MIN(created_at) AS first_at, MAX(created_at) AS last_at
-    FROM {SuggestionView._meta.db_table}
-    WHERE created_at >= %(since)s
-    GROUP BY user_id, visit
-)
-SELECT date_trunc('week', v.first_at AT TIME ZONE %(zone)s)::date AS week,
-       COUNT(*) FILTER (WHERE v.last_at <= %(closed_before)s) AS visits,
-       COUNT(*) FILTER (
-           WHERE v.last_at <= %(closed_before)s AND NOT EXISTS (
-               SELECT 1 FROM {Case._meta.db_table} c
-               WHERE c.reporter_id = v.user_id AND c.created_at >= v.first_at
-                 AND c.created_at < v.last_at + %(window)s
-           )
-       ) AS deflected,
-       COUNT(*) FILTER (WHERE v.last_at > %(closed_before)s) AS pending
-FROM visits v
-GROUP BY 1
-ORDER BY 1 DESC
-"""  # noqa: S608
-
-
 def deflections_per_week(*, now=None, weeks: int = REPORT_WEEKS) -> list[dict]:
-    """Per week (Monday, local time) of the last `weeks`: visits of the new-case form in which a suggestion
-    was opened, how many of them ended without a case by that user within DEFLECTION_WINDOW of the last
-    suggestion opened (deflected), and how many are too recent to tell yet (pending)."""
+    """Per week (Monday, local time) of the last `weeks`, newest first: visits of the new-case form in which a
+    suggestion was opened, how many of them ended without a case by that user within DEFLECTION_WINDOW of
+    the last suggestion opened (deflected), and how many are too recent to tell yet (pending)."""
     now = now or timezone.now()
-    params = {
-        "since": now - timedelta(weeks=weeks),
-        "closed_before": now - DEFLECTION_WINDOW,
-        "window": DEFLECTION_WINDOW,
-        "zone": settings.TIME_ZONE,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(DEFLECTION_SQL, params)
-        return [
-            {"week": week, "visits": visits, "deflected": deflected, "pending": pending}
-            for week, visits, deflected, pending in cursor.fetchall()
-        ]
+    since = now - timedelta(weeks=weeks)
+    visits = list(
+        SuggestionView.objects.filter(created_at__gte=since)
+        .values("user_id", "visit")
+        .annotate(first_at=Min("created_at"), last_at=Max("created_at"))
+        .order_by()
+    )
+    logged = case_selectors.cases_logged_since({visit["user_id"] for visit in visits}, since)
+    closed_before = now - DEFLECTION_WINDOW
+    per_week: dict = {}
+    for visit in visits:
+        local = timezone.localtime(visit["first_at"], timezone.get_default_timezone())
+        week = per_week.setdefault(
+            local.date() - timedelta(days=local.weekday()), {"visits": 0, "deflected": 0, "pending": 0}
+        )
+        if visit["last_at"] > closed_before:
+            week["pending"] += 1
+            continue
+        week["visits"] += 1
+        # A case logged from the first suggestion opened to DEFLECTION_WINDOW after the last one.
+        times = logged.get(visit["user_id"], [])
+        first_case = bisect_left(times, visit["first_at"])
+        if first_case == len(times) or times[first_case] >= visit["last_at"] + DEFLECTION_WINDOW:
+            week["deflected"] += 1
+    return [{"week": week, **counts} for week, counts in sorted(per_week.items(), reverse=True)]

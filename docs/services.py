@@ -11,10 +11,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from cases import attachments as upload_rules
-from cases.models import Case, CaseEvent
+from cases import selectors as case_selectors
+from cases.models import Case
 from helpdesk.emails import email_send
+from helpdesk.files import file_facts, staged_claim, validate_upload
 from helpdesk.models import AuditEvent
+from helpdesk.permissions import is_staff
 from helpdesk.services import audit_record
 
 from . import selectors, tasks
@@ -85,7 +87,7 @@ def faq_vote(*, entry: FaqEntry, user, helpful: bool) -> None:
 
 def faq_view_count(*, entry: FaqEntry, user) -> None:
     """Count a reading of the entry; staff reading it (writing, checking) do not count."""
-    if entry.is_published and not user.is_vendor_staff:
+    if entry.is_published and not is_staff(user):
         FaqEntry.objects.filter(pk=entry.pk).update(view_count=F("view_count") + 1)
 
 
@@ -96,7 +98,7 @@ def suggestion_opened(
     *, user, visit: str, faq: FaqEntry | None = None, document: Document | None = None
 ) -> None:
     """Note that a suggestion shown beside the new-case form was opened (for the deflection report)."""
-    if VISIT.match(visit or "") and not user.is_vendor_staff:
+    if VISIT.match(visit or "") and not is_staff(user):
         SuggestionView.objects.create(user=user, visit=visit, faq=faq, document=document)
 
 
@@ -149,15 +151,7 @@ def faq_from_case(*, case: Case, by) -> FaqEntry:
     addresses of the customer's people or the organization's name and OIB."""
     if case.resolved_at is None or case.status not in (Case.Status.RESOLVED, Case.Status.CLOSED):
         raise ValidationError(_("Only a resolved case can become an FAQ entry."))
-    member_ids = Membership.objects.filter(organization=case.organization).values("user_id")
-    replies = (
-        CaseEvent.objects.filter(case=case, kind=CaseEvent.Kind.REPLY, is_internal=False)
-        .exclude(author_id__in=member_ids)
-        .exclude(body="")
-        .order_by("created_at", "pk")
-        .values_list("body", flat=True)
-    )
-    answers = [body.strip() for body in replies if body.strip()]
+    answers = case_selectors.support_replies(case)
     if not answers:
         raise ValidationError(_("The case has no public reply from support to turn into an answer."))
     language = case.reporter.language if case.reporter.language in ("hr", "en") else "hr"
@@ -199,9 +193,6 @@ def document_save(*, document: Document | None = None, by, organizations=(), **f
     return document
 
 
-STAGED_FIELDS = ("storage_key", "original_name", "content_type", "size", "sha256")
-
-
 @transaction.atomic
 def version_add(
     *, document: Document, by, label: str, notes: str = "", body: str = "", upload=None, staged=None
@@ -216,16 +207,12 @@ def version_add(
         )
     version = DocumentVersion(document=document, label=label, notes=notes.strip(), body=body, created_by=by)
     if upload is not None:
-        upload_rules.validate_upload(upload, also_allowed=DOCUMENT_EXTENSIONS)
-        facts = upload_rules.file_facts(upload)
+        validate_upload(upload, also_allowed=DOCUMENT_EXTENSIONS)
+        facts = file_facts(upload)
         _assign(version, facts)
         version.file.save(facts["storage_key"], upload, save=False)
     elif staged is not None:
-        if staged.user_id != by.pk:
-            raise ValidationError(_("That file was uploaded by someone else."))
-        _assign(version, {field: getattr(staged, field) for field in STAGED_FIELDS})
-        version.file = staged.file.name
-        staged.delete()  # the row only; the file now belongs to the version
+        _assign(version, staged_claim(staged, by=by))
     version.save()
     Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
     audit_record(

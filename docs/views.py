@@ -1,31 +1,21 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import attachments as upload_rules
 from cases import selectors as case_selectors
-from cases import services as case_services
+from helpdesk.files import download_response, uploads_stage
 from helpdesk.htmx import is_htmx
 from helpdesk.pagination import page_of
+from helpdesk.permissions import GLOBALLY, is_staff, require_perm
 
 from . import selectors, services
 from .forms import DocumentFilterForm, DocumentForm, FaqFilterForm, FaqForm, NewsForm, SearchForm, VersionForm
 
 FROM_CASE_CREATE = "case-create"
-
-
-def _require_reader(user):
-    if not selectors.may_read(user):
-        raise PermissionDenied
-
-
-def _require_manager(user):
-    if not selectors.may_manage(user):
-        raise PermissionDenied
 
 
 def _suggestion_opened(request, **target):
@@ -47,9 +37,9 @@ def _save(form, save, **arguments):
 
 
 @require_GET
+@require_perm(selectors.VIEW)
 def knowledge_search(request):
     """One search over FAQ, documents and news; without words, the most useful questions and latest news."""
-    _require_reader(request.user)
     form = SearchForm(request.GET or None)
     results = selectors.knowledge_search(request.user, form.cleaned_data["q"]) if form.is_valid() else None
     context = {"form": form, "results": results, "can_manage": selectors.may_manage(request.user)}
@@ -60,9 +50,9 @@ def knowledge_search(request):
 
 
 @require_GET
+@require_perm(selectors.VIEW)
 def suggestion_list(request):
     """FAQ entries and documents matching the title of the case being written (htmx, beside the form)."""
-    _require_reader(request.user)
     title = request.GET.get("title", "")[:200]
     # Opening a suggestion is counted for the deflection report: the link says where it came from.
     visit = {"from": FROM_CASE_CREATE, "visit": request.GET.get("visit", "")[:20]}
@@ -77,8 +67,8 @@ def suggestion_list(request):
 
 
 @require_GET
+@require_perm(selectors.VIEW)
 def faq_list(request):
-    _require_reader(request.user)
     form = FaqFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.faq_list(request.user, category=filters.get("category"), module=filters.get("module"))
@@ -95,7 +85,7 @@ def _faq_context(request, entry):
         "entry": entry,
         "vote": selectors.faq_vote_of(entry, request.user),
         "can_manage": selectors.may_manage(request.user),
-        "show_source": request.user.is_vendor_staff,
+        "show_source": is_staff(request.user),
     }
 
 
@@ -128,8 +118,8 @@ def faq_vote(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def faq_create(request):
-    _require_manager(request.user)
     form = FaqForm(request.POST or None)
     if form.is_valid() and (entry := _save(form, services.faq_save, by=request.user, **form.cleaned_data)):
         messages.success(request, _("The FAQ entry has been saved."))
@@ -138,8 +128,8 @@ def faq_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def faq_update(request, pk):
-    _require_manager(request.user)
     entry = selectors.get_faq_for(request.user, pk)
     form = FaqForm(request.POST or None, instance=entry)
     if form.is_valid() and _save(form, services.faq_save, entry=entry, by=request.user, **form.cleaned_data):
@@ -149,9 +139,9 @@ def faq_update(request, pk):
 
 
 @require_POST
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def faq_from_case(request, reference):
     """Staff turn a resolved case into a draft entry in one step, then check it before publishing."""
-    _require_manager(request.user)
     case = case_selectors.get_case_for(request.user, reference)
     try:
         entry = services.faq_from_case(case=case, by=request.user)
@@ -166,9 +156,9 @@ def faq_from_case(request, reference):
 
 
 @require_GET
+@require_perm(selectors.VIEW)
 def document_list(request):
     """Documents grouped by product, module and kind; `?kind=process` lists the process descriptions."""
-    _require_reader(request.user)
     form = DocumentFilterForm(request.GET or None, products=selectors.document_products(request.user))
     documents = selectors.document_list(request.user, data=form.cleaned_data if form.is_valid() else {})
     context = {
@@ -205,14 +195,12 @@ def version_download(request, document_pk, pk):
     version = selectors.get_version_for(request.user, document_pk, pk)
     if not version.is_file:
         raise Http404
-    return upload_rules.download_response(
-        version.file, filename=version.original_name, storage_key=version.storage_key
-    )
+    return download_response(version.file, filename=version.original_name, storage_key=version.storage_key)
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def document_create(request):
-    _require_manager(request.user)
     form = DocumentForm(request.POST or None)
     if form.is_valid() and (
         document := _save(form, services.document_save, by=request.user, **form.cleaned_data)
@@ -223,8 +211,8 @@ def document_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def document_update(request, pk):
-    _require_manager(request.user)
     document = selectors.get_document_for(request.user, pk)
     form = DocumentForm(request.POST or None, instance=document)
     if form.is_valid() and _save(
@@ -236,10 +224,10 @@ def document_update(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def version_create(request, pk):
     """Upload a file or write a Markdown page as the document's new version. A file accepted from a form
     that fails for another reason is kept (staged), so it need not be uploaded again."""
-    _require_manager(request.user)
     document = selectors.get_document_for(request.user, pk)
     form = VersionForm(request.POST or None, request.FILES or None, user=request.user)
     if form.is_valid():
@@ -252,7 +240,7 @@ def version_create(request, pk):
             return redirect(document)
     staged = form.cleaned_data.get("staged") if form.is_bound else None
     if form.is_bound and form.accepted_file is not None:
-        staged = case_services.uploads_stage(user=request.user, files=[form.accepted_file])[0]
+        staged = uploads_stage(user=request.user, files=[form.accepted_file])[0]
     return render(request, "docs/version_create.html", {"form": form, "document": document, "staged": staged})
 
 
@@ -260,8 +248,8 @@ def version_create(request, pk):
 
 
 @require_GET
+@require_perm(selectors.VIEW)
 def news_list(request):
-    _require_reader(request.user)
     context = {
         "page": page_of(selectors.news_list(request.user), request.GET.get("page"), per_page=20),
         "can_manage": selectors.may_manage(request.user),
@@ -279,8 +267,8 @@ def news_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def news_create(request):
-    _require_manager(request.user)
     form = NewsForm(request.POST or None)
     if form.is_valid() and (post := _save(form, services.news_save, by=request.user, **form.cleaned_data)):
         messages.success(request, _("The news post has been saved."))
@@ -289,8 +277,8 @@ def news_create(request):
 
 
 @require_http_methods(["GET", "POST"])
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def news_update(request, pk):
-    _require_manager(request.user)
     post = selectors.get_news_for(request.user, pk)
     form = NewsForm(request.POST or None, instance=post)
     if form.is_valid() and _save(form, services.news_save, post=post, by=request.user, **form.cleaned_data):
@@ -305,17 +293,17 @@ PREVIEW_FIELDS = ("title_hr", "summary_hr", "body_hr", "title_en", "summary_en",
 
 
 @require_POST
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def markdown_preview(request):
     """The editing pages' preview (htmx): the texts being written, rendered as readers will see them."""
-    _require_manager(request.user)
     texts = {name: request.POST.get(name, "") for name in PREVIEW_FIELDS}
     return render(request, "docs/markdown_preview.html", {"texts": texts})
 
 
 @require_GET
+@require_perm(selectors.MANAGE, where=GLOBALLY)
 def knowledge_report(request):
     """Most read, most and least helpful FAQ entries, and the cases the suggestions saved, week by week."""
-    _require_manager(request.user)
     context = {
         **selectors.faq_report(),
         "weeks": selectors.deflections_per_week(),

@@ -3,14 +3,9 @@ from django.contrib import admin
 from .models import AuditEvent, Notification
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "actor", "organization", "target_repr", "ip_address"]
-    list_filter = ["action"]
-    search_fields = ["target_repr", "actor__email"]
-    list_select_related = ["actor", "organization"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For rows that only the portal's services write (they record what happened): shown, never edited."""
 
-    # The audit trail is immutable, in the admin too.
     def has_add_permission(self, request):
         return False
 
@@ -19,6 +14,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail is immutable, in the admin too."""
+
+    list_display = ["created_at", "action", "actor", "organization", "target_repr", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["target_repr", "actor__email"]
+    list_select_related = ["actor", "organization"]
 
 
 @admin.register(Notification)

@@ -8,3 +8,6 @@ class HelpdeskConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (audits sign-ins)
+        from .navigation import nav_register
+
+        nav_register(_("Dashboard"), "dashboard", order=0)

@@ -1,4 +1,4 @@
-"""Cross-cutting models: the audit trail and in-app notifications."""
+"""Cross-cutting models: the audit trail, in-app notifications and staged uploads."""
 
 from django.conf import settings
 from django.db import models
@@ -111,3 +111,24 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class StagedUpload(models.Model):
+    """A file accepted from a form that failed for another reason, kept so the user need not upload it
+    again; it becomes the file of the row the form creates when it goes through (helpdesk.files.staged_claim),
+    and is deleted after a day otherwise."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to="staged/", max_length=200)
+    storage_key = models.CharField(max_length=64, unique=True)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.original_name

@@ -13,12 +13,13 @@ from . import notifications, selectors
 from .dashboard import panels_for
 from .htmx import safe_next
 from .pagination import page_of
+from .permissions import is_staff
 
 
 @require_GET
 def dashboard(request):
     """One dashboard per kind of user; the apps fill in their panels."""
-    kind = "staff" if request.user.is_vendor_staff else "customer"
+    kind = "staff" if is_staff(request.user) else "customer"
     context = {"membership": request.membership, "panels": panels_for(request, kind)}
     return render(request, f"helpdesk/dashboard_{kind}.html", context)
 

@@ -6,8 +6,23 @@ from accounts import services
 from accounts.models import Organization, User
 from cases import services as case_services
 from cases.models import Case, Category
+from releases.models import Module, Product
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def module_get(code: str = "finance", name_hr: str = "", name_en: str = "") -> Module:
+    """A module of the catalogue, made if missing (a transactional test flushes the migrations' rows)."""
+    product, _created = Product.objects.get_or_create(code="jupiter-erp", defaults={"name": "Jupiter ERP"})
+    module, _created = Module.objects.get_or_create(
+        code=code,
+        defaults={
+            "product": product,
+            "name_hr": name_hr or code.capitalize(),
+            "name_en": name_en or code.capitalize(),
+        },
+    )
+    return module
 
 
 def oib_check_digit(first_ten: str) -> str:

@@ -6,7 +6,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+# The browser the journeys drive: Debian's Chromium unless CHROMIUM_PATH names another build.
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -1,14 +1,22 @@
 from django.db import migrations
 
+from accounts.migrations._grants import staff_groups_grant
 
-def staff_groups_sync(apps, schema_editor):
-    from accounts.roles import staff_groups_sync
+# The vendor's staff groups and their global permissions of this app, as of this migration.
+STAFF = {"accounts.view_organization", "accounts.view_vendor_workspace"}
+GRANTS = {
+    "Dispatcher": STAFF,
+    "Consultant": STAFF,
+    "Vendor admin": STAFF | {"accounts.manage_organizations", "accounts.manage_members", "helpdesk.view_auditevent"},
+}
 
-    staff_groups_sync(apps)
+
+def staff_groups_create(apps, schema_editor):
+    staff_groups_grant(apps, GRANTS)
 
 
 def staff_groups_delete(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["Dispatcher", "Consultant", "Vendor admin"]).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=GRANTS).delete()
 
 
 class Migration(migrations.Migration):
@@ -19,4 +27,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(staff_groups_sync, staff_groups_delete)]
+    operations = [migrations.RunPython(staff_groups_create, staff_groups_delete)]

@@ -1,5 +1,7 @@
 from django.db import migrations
 
+from accounts.migrations._grants import roles_grant, staff_groups_grant
+
 CATEGORIES = [
     ("problem", "Problem / greška", "Problem / bug"),
     ("question", "Pitanje", "Question"),
@@ -21,16 +23,28 @@ MODULES = [
 ]
 
 
+# The cases permissions of the staff groups and customer roles, as of this migration.
+STAFF = {
+    "cases.view_org_cases",
+    "cases.view_all_org_cases",
+    "cases.reply_case",
+    "cases.view_internal",
+    "cases.work_case",
+    "cases.view_queue",
+    "cases.analyse_cases",
+}
+STAFF_GRANTS = {"Dispatcher": STAFF | {"cases.assign_case"}, "Consultant": STAFF, "Vendor admin": STAFF | {"cases.assign_case"}}
+MEMBER = {"cases.view_org_cases", "cases.create_case", "cases.reply_case", "cases.analyse_cases"}
+ROLE_GRANTS = {"STANDARD": MEMBER, "FIN_ADMIN": MEMBER, "SYS_ADMIN": MEMBER, "ADMIN": MEMBER | {"cases.view_all_org_cases"}}
+
+
 def seed(apps, schema_editor):
     for model_name, rows in (("Category", CATEGORIES), ("ProductModule", MODULES)):
         model = apps.get_model("cases", model_name)
         for position, (code, name_hr, name_en) in enumerate(rows):
             model.objects.get_or_create(code=code, defaults={"name_hr": name_hr, "name_en": name_en, "position": position})
-    from accounts.roles import role_permissions_sync, staff_groups_sync
-
-    # Staff groups and existing members gain the cases permissions (accounts.roles is the one list).
-    staff_groups_sync(apps)
-    role_permissions_sync(apps)
+    staff_groups_grant(apps, STAFF_GRANTS)
+    roles_grant(apps, ROLE_GRANTS)
 
 
 def unseed(apps, schema_editor):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import analysis
-from cases.models import Case, ProductModule
-from tests.factories import case_create, category_get
+from cases.models import Case
+from tests.factories import case_create, category_get, module_get
 
 ANALYSIS = reverse("cases:case-analysis")
 
@@ -30,10 +30,6 @@ def logged(organization, reporter, *, created, category="problem", module=None, 
     case = case_create(organization, reporter, category=category_get(category), module=module)
     Case.objects.filter(pk=case.pk).update(created_at=created, last_activity_at=created, **fields)
     return case
-
-
-def module_get(code: str) -> ProductModule:
-    return ProductModule.objects.get_or_create(code=code, defaults={"name_hr": code, "name_en": code})[0]
 
 
 def report_of(response) -> dict:

@@ -7,7 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases import services
-from cases.models import Attachment, Case, StagedUpload
+from cases.models import Attachment, Case
+from helpdesk import files
+from helpdesk.models import StagedUpload
 from tests.factories import case_create, category_get
 
 LIMIT = 100  # bytes: ATTACHMENT_MAX_BYTES in these tests
@@ -91,7 +93,7 @@ def test_invalid_field_stages_the_files_sent_with_it(standard_user, client_for):
 
 
 def test_someone_elses_staged_file_cannot_be_claimed(standard_user, admin_user, client_for):
-    (theirs,) = services.uploads_stage(user=admin_user, files=[upload("salaries.pdf")])
+    (theirs,) = files.uploads_stage(user=admin_user, files=[upload("salaries.pdf")])
 
     response = client_for(standard_user).post(reverse("cases:case-create"), create_data(staged=[theirs.pk]))
 
@@ -233,12 +235,12 @@ def test_missing_file_is_404(organization, standard_user, client_for):
 def test_staged_uploads_are_purged_after_a_day(standard_user, media):
     from datetime import timedelta
 
-    (old,) = services.uploads_stage(user=standard_user, files=[upload("old.pdf")])
-    (fresh,) = services.uploads_stage(user=standard_user, files=[upload("fresh.pdf")])
+    (old,) = files.uploads_stage(user=standard_user, files=[upload("old.pdf")])
+    (fresh,) = files.uploads_stage(user=standard_user, files=[upload("fresh.pdf")])
     StagedUpload.objects.filter(pk=old.pk).update(created_at=old.created_at - timedelta(days=2))
     old_path = media / old.file.name
 
-    assert services.staged_uploads_purge() == 1
+    assert files.staged_uploads_purge() == 1
 
     assert list(StagedUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert not old_path.exists()

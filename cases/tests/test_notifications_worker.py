@@ -3,7 +3,6 @@ server, and lands in the bell too. The worker and SMTP fixtures are those of tes
 
 import email
 import email.policy
-import queue
 import time
 
 import pytest
@@ -14,21 +13,15 @@ from cases import services
 from helpdesk.models import Notification
 from tests.factories import case_create, member_create
 from tests.integration import redis_url
-from tests.test_celery_worker import (  # noqa: F401  (fixtures)
-    WAIT_SECONDS,
-    celery_worker,
-    smtp_server,
-    tasks_sent_to,
-    worker_queue,
-)
+from tests.worker import WAIT_SECONDS, mail_wait, tasks_sent_to
 
 pytestmark = pytest.mark.redis
 
 
 def test_a_reply_is_emailed_through_the_worker_and_shown_in_the_bell(
-    celery_worker,  # noqa: F811
-    smtp_server,  # noqa: F811
-    worker_queue,  # noqa: F811
+    celery_worker,
+    smtp_server,
+    worker_queue,
     organization,
     consultant,
 ):
@@ -41,12 +34,7 @@ def test_a_reply_is_emailed_through_the_worker_and_shown_in_the_bell(
     with tasks_sent_to(redis_url(), worker_queue):
         # In a transactional test each service call commits at once, and then enqueues its task.
         services.case_reply(case=case, author=consultant, body="Please install **driver 2.1**.")
-    try:
-        envelope = mailbox.envelopes.get(timeout=WAIT_SECONDS)
-    except queue.Empty:
-        pytest.fail(
-            f"no mail reached the SMTP server within {WAIT_SECONDS} s; worker log:\n{celery_worker.log()}"
-        )
+    envelope = mail_wait(mailbox, celery_worker)
 
     assert envelope.rcpt_tos == [reporter.email]
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from cases import services
-from cases.models import Attachment, Case, CaseEvent, CaseWatcher, ProductModule
-from tests.factories import case_create, category_get, member_create
+from cases.models import Attachment, Case, CaseEvent, CaseWatcher
+from tests.factories import case_create, category_get, member_create, module_get
 
 # Upper bounds, with room for a few queries of the shared layout (header, notifications) above today's.
 LIST_MAX = 12
@@ -37,9 +37,7 @@ def measure(client, url, grow, **extra) -> tuple[int, int]:
 
 def many_cases(organization, reporter, count, *, assignee=None, status=Case.Status.IN_PROGRESS):
     """Cases of varied categories, modules, reporters and assignees, as a list page meets them."""
-    module = ProductModule.objects.first() or ProductModule.objects.create(
-        code="finance", name_hr="Financije", name_en="Finance"
-    )
+    module = module_get("finance", "Financije", "Finance")
     colleague = member_create(organization, [Role.STANDARD])
     cases = []
     for index in range(count):

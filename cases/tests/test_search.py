@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from cases import services
-from cases.models import Case, ProductModule, SavedSearch
+from cases.models import Case, SavedSearch
 from cases.search import fulltext_query
-from tests.factories import OrganizationFactory, case_create, category_get, member_create
+from tests.factories import OrganizationFactory, case_create, category_get, member_create, module_get
 
 LIST = reverse("cases:case-list")
 
@@ -30,11 +30,6 @@ def reshape(case: Case, **fields) -> Case:
 
 def references(response) -> list[str]:
     return [case.reference for case in response.context["page"]]
-
-
-def module_get(code: str) -> ProductModule:
-    """A product module of the data migration (made again after a transactional test flushed it)."""
-    return ProductModule.objects.get_or_create(code=code, defaults={"name_hr": code, "name_en": code})[0]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cases.models import Category
 from tests.factories import case_create
+from tests.integration import CHROMIUM
 
 from .test_browser_journeys import CHROMIUM_ARGS, TIMEOUT_MS, login
 
@@ -23,9 +24,7 @@ def page(live_server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(base_url=live_server.url, locale="en-GB")
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()

@@ -6,17 +6,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from cases.models import ProductModule
 from docs.models import Document, DocumentVersion, FaqEntry, NewsPost
-from tests.factories import UserFactory
-
-
-def module_get(code: str = "finance") -> ProductModule:
-    """A product module; the data migration's rows are gone once a transactional test flushed the database."""
-    module, _created = ProductModule.objects.get_or_create(
-        code=code, defaults={"name_hr": code.capitalize(), "name_en": code.capitalize()}
-    )
-    return module
+from tests.factories import UserFactory, module_get  # noqa: F401  (module_get: used by the docs tests)
 
 
 class FaqEntryFactory(factory.django.DjangoModelFactory):
@@ -30,21 +21,29 @@ class FaqEntryFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class DocumentFactory(factory.django.DjangoModelFactory):
+class AudienceFactory(factory.django.DjangoModelFactory):
+    """Content that may be for chosen organizations only: `organizations=[...]` names them."""
+
     class Meta:
-        model = Document
+        abstract = True
         skip_postgeneration_save = True
 
-    title_en = factory.Sequence(lambda n: f"Warehouse manual {n}")
-    kind = Document.Kind.MANUAL
-    status = Document.Status.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
     created_by = factory.SubFactory(UserFactory)
 
     @factory.post_generation
     def organizations(self, create, extracted, **kwargs):
         if create and extracted:
             self.organizations.set(extracted)
+
+
+class DocumentFactory(AudienceFactory):
+    class Meta:
+        model = Document
+
+    title_en = factory.Sequence(lambda n: f"Warehouse manual {n}")
+    kind = Document.Kind.MANUAL
+    status = Document.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
 
 
 class DocumentVersionFactory(factory.django.DjangoModelFactory):
@@ -59,19 +58,12 @@ class DocumentVersionFactory(factory.django.DjangoModelFactory):
     created_by = factory.SubFactory(UserFactory)
 
 
-class NewsPostFactory(factory.django.DjangoModelFactory):
+class NewsPostFactory(AudienceFactory):
     class Meta:
         model = NewsPost
-        skip_postgeneration_save = True
 
     title_en = factory.Sequence(lambda n: f"Release {n} is out")
     summary_en = "What is new in this release."
     body_en = "The release brings **faster reports**."
     status = NewsPost.Status.PUBLISHED
     publish_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
-    created_by = factory.SubFactory(UserFactory)
-
-    @factory.post_generation
-    def organizations(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.organizations.set(extracted)

@@ -7,8 +7,9 @@ document, its versions and the news post of these rows are restricted to the per
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.roles import Role
+from accounts.roles import Role, StaffGroup
 from cases import services as case_services
+from conftest import staff_create
 from docs import services
 from docs.tests.factories import DocumentFactory, DocumentVersionFactory, FaqEntryFactory, NewsPostFactory
 from tests.factories import UserFactory, case_create, member_create
@@ -52,7 +53,7 @@ def a_restricted_post(ctx):
 def a_resolved_case(ctx):
     """A case of `ctx.organization` that support answered publicly and resolved."""
     reporter = member_create(ctx.organization, [Role.STANDARD], email="reporter@jadran.test")
-    support = UserFactory(email="support@jupiter.test")
+    support = staff_create(StaffGroup.CONSULTANT, email="support@jupiter.test")
     case = case_create(ctx.organization, reporter, title="Stock report is empty")
     case_services.case_reply(case=case, author=support, body="Refresh the stock cache, then run it again.")
     case.refresh_from_db()

@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases import services as case_services
-from cases.models import StagedUpload
 from docs import selectors, services
 from docs.models import Document, DocumentVersion
 from docs.tests.factories import DocumentFactory, DocumentVersionFactory, module_get
+from helpdesk.files import uploads_stage
+from helpdesk.models import StagedUpload
 
 
 @pytest.fixture(autouse=True)
@@ -183,7 +183,7 @@ def test_a_version_is_a_file_or_a_page_and_programs_are_refused(client_for, cons
 
 
 def test_a_file_staged_by_someone_else_cannot_become_a_version(consultant, vendor_admin):
-    [staged] = case_services.uploads_stage(user=vendor_admin, files=[pdf()])
+    [staged] = uploads_stage(user=vendor_admin, files=[pdf()])
     with pytest.raises(ValidationError, match="That file was uploaded by someone else."):
         services.version_add(document=DocumentFactory(), by=consultant, label="1.0", staged=staged)
     assert StagedUpload.objects.filter(pk=staged.pk).exists()

@@ -14,13 +14,7 @@ from docs import services, tasks
 from docs.models import NewsPost
 from tests.factories import member_create
 from tests.integration import redis_url
-from tests.test_celery_worker import (  # noqa: F401  (fixtures)
-    WAIT_SECONDS,
-    celery_worker,
-    smtp_server,
-    tasks_sent_to,
-    worker_queue,
-)
+from tests.worker import WAIT_SECONDS, tasks_sent_to
 
 pytestmark = pytest.mark.redis
 
@@ -30,9 +24,9 @@ def _subject(envelope) -> str:
 
 
 def test_a_published_post_is_emailed_through_the_worker_in_each_readers_language(
-    celery_worker,  # noqa: F811
-    smtp_server,  # noqa: F811
-    worker_queue,  # noqa: F811
+    celery_worker,
+    smtp_server,
+    worker_queue,
     organization,
     standard_user,
     vendor_admin,

@@ -1,16 +1,26 @@
-"""Rules for uploaded files: size limit, executable deny-list, generated storage names, safe display names."""
+"""Uploaded and downloaded files, the same for every app: the rules an upload must pass (size limit,
+executable deny-list), generated storage names, staging of files accepted by a form that failed for another
+reason, and the streamed download response.
+
+An app stores its files in its own model (cases.Attachment, docs.DocumentVersion) with the facts that
+file_facts() returns; StagedUpload (helpdesk.models) holds a file between a failed submit and the next one.
+"""
 
 import hashlib
 import mimetypes
 import os
 import secrets
 import unicodedata
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from .models import StagedUpload
 
 # Types a Windows or Linux desktop would run or a browser would execute; refused whatever their content.
 DENIED_EXTENSIONS = frozenset(
@@ -131,3 +141,41 @@ def download_response(field_file, *, filename: str, storage_key: str):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+# --- Staging: nothing the user uploaded is lost when a form fails ------------------------------------------
+
+# What a stored file's row records, copied from a staged upload when it is used.
+FILE_FACTS = ("storage_key", "original_name", "content_type", "size", "sha256")
+
+
+def uploads_stage(*, user, files) -> list[StagedUpload]:
+    """Keep accepted files of a form that failed for another reason, so the user need not send them again."""
+    staged = []
+    for upload in files:
+        facts = file_facts(upload)
+        staged_upload = StagedUpload(user=user, **facts)
+        staged_upload.file.save(facts["storage_key"], upload, save=True)
+        staged.append(staged_upload)
+    return staged
+
+
+def staged_claim(staged: StagedUpload, *, by) -> dict:
+    """The stored file and facts of a staged upload, for the row that now owns the file; the staged row is
+    deleted (not its file). Only its uploader may use it."""
+    if staged.user_id != by.pk:
+        raise ValidationError(_("That file was uploaded by someone else."))
+    fields = {field: getattr(staged, field) for field in FILE_FACTS}
+    fields["file"] = staged.file.name
+    staged.delete()
+    return fields
+
+
+def staged_uploads_purge(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete staged files nobody came back for."""
+    purged = 0
+    for upload in StagedUpload.objects.filter(created_at__lt=timezone.now() - older_than):
+        upload.file.delete(save=False)
+        upload.delete()
+        purged += 1
+    return purged
