@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from helpdesk.demo import demo_register
         from helpdesk.navigation import nav_register
 
         nav_register(
@@ -20,7 +21,5 @@ class AccountsConfig(AppConfig):
             needs_organization=True,
         )
         nav_register(_("Audit log"), "accounts:audit-list", perm="helpdesk.view_auditevent", order=100)
-
-        from helpdesk.demo import demo_register
 
         demo_register("accounts", "accounts.demo.seed", order=10, welcome="accounts.demo.welcome")

@@ -8,6 +8,7 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from helpdesk.dashboard import panel_register
+        from helpdesk.demo import demo_register
         from helpdesk.navigation import nav_register
 
         from . import dashboard
@@ -22,7 +23,5 @@ class CasesConfig(AppConfig):
         )
         panel_register("staff", "cases/panels/staff_queue.html", dashboard.staff_queue_panel, order=10)
         panel_register("staff", "cases/panels/staff_work.html", dashboard.staff_work_panel, order=20)
-
-        from helpdesk.demo import demo_register
 
         demo_register("cases", "cases.demo.seed", order=20)

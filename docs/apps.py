@@ -8,6 +8,7 @@ class DocsConfig(AppConfig):
 
     def ready(self):
         from helpdesk.dashboard import panel_register
+        from helpdesk.demo import demo_register
         from helpdesk.navigation import nav_register
 
         from . import dashboard
@@ -17,7 +18,5 @@ class DocsConfig(AppConfig):
         nav_register(_("Knowledge"), "docs:knowledge-search", perm="docs.view_knowledge", order=50)
 
         panel_register("customer", "docs/panels/customer_news.html", dashboard.customer_news_panel, order=30)
-
-        from helpdesk.demo import demo_register
 
         demo_register("docs", "docs.demo.seed", order=30)

@@ -1,4 +1,4 @@
-"""The knowledge base of the demo (management command seed_knowledge): FAQ, documents, process descriptions
+"""The knowledge base of the demo (docs.demo): FAQ, documents, process descriptions
 and news about the Jupiter ERP, in Croatian and English; a few entries exist in one language only."""
 
 FAQ_CATEGORIES = [

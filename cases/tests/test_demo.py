@@ -1,5 +1,5 @@
-"""seed_cases (called by seed_demo): a year of demo cases, made once, through the services, and each demo
-user sees the part of it that is theirs."""
+"""The demo part of cases (run by seed_demo): a year of demo cases, made once, through the services, and
+each demo user sees the part of it that is theirs."""
 
 import io
 import re
@@ -12,17 +12,18 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from cases import notifications, selectors
-from cases.management import demo_texts
-from cases.management.commands import seed_cases
+from cases import demo as cases_demo
+from cases import demo_texts, notifications, selectors
 from cases.models import Case, CaseEvent, CaseNumber, ConsultantStatus
 from helpdesk.models import Notification
 
 CASES = 12
 
 
-def seed_demo():
-    call_command("seed_demo", stdout=io.StringIO())
+def seed_demo() -> str:
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+    return output.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     notifications, run) and rolled back after it; each test runs in a savepoint inside."""
     media = tmp_path_factory.mktemp("media")
     with pytest.MonkeyPatch.context() as patch, override_settings(MEDIA_ROOT=media):
-        patch.setattr(seed_cases, "DEMO_CASES", CASES)
+        patch.setattr(cases_demo, "DEMO_CASES", CASES)
         with django_db_blocker.unblock(), transaction.atomic():
             started = timezone.now()
             with TestCase.captureOnCommitCallbacks(execute=True):
@@ -46,10 +47,11 @@ def demo_org(slug_name: str) -> Organization:
 
 def test_seed_demo_twice_creates_the_demo_cases_once(demo, db):
     references = set(Case.objects.values_list("reference", flat=True))
-    seed_demo()
+    output = seed_demo()
 
     assert set(Case.objects.values_list("reference", flat=True)) == references
     assert len(references) == CASES
+    assert f"cases: {CASES} cases, {CaseEvent.objects.count():,} events, " in output
     assert Case.objects.filter(status=Case.Status.CLOSED).exists()
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.NOTE, is_internal=True).exists()
     # New cases of the demo find a consultant.

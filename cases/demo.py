@@ -1,9 +1,9 @@
-"""Demo cases for `make run`: a year of support history in the three demo organizations of seed_demo.
+"""Demo part of cases (seed_demo): a year of support history in the three demo organizations of accounts.
 
 Every change goes through cases.services, so references, timelines, watchers, attachments and the search
 index are what the portal itself makes. The services stamp everything "now"; afterwards the timestamps are
 moved into the past with update(), which only demo data may do. Does nothing when the demo organizations
-already hold DEMO_CASES cases or more, so seed_demo can call it on every `make run`.
+already hold DEMO_CASES cases or more, so seed_demo can run it on every `make run`.
 """
 
 import random
@@ -11,21 +11,22 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts.management.commands.seed_demo import ORGANIZATIONS, STAFF
+from accounts.demo import ORGANIZATIONS, STAFF
 from accounts.models import Membership, Organization, User
 from accounts.roles import StaffGroup
+from cases import demo_texts as texts
 from cases import services
-from cases.management import demo_texts as texts
-from cases.models import Attachment, Case, CaseEvent, CaseNumber, CaseWatcher, Category, ProductModule
+from cases.models import Attachment, Case, CaseEvent, CaseNumber, CaseWatcher, Category
+from releases.models import Module
 
 DEMO_CASES = 300
-# Which demo organization (index in seed_demo.ORGANIZATIONS) logs each next case: Jadran and Slavonija 3 in
-# 8, Northwind 2 in 8; a fixed cycle, so that even a small demo has cases in every organization.
+# Which demo organization (index in accounts.demo.ORGANIZATIONS) logs each next case: Jadran and Slavonija
+# 3 in 8, Northwind 2 in 8; a fixed cycle, so that even a small demo has cases in every organization.
 ORGANIZATION_CYCLE = (0, 1, 2, 0, 1, 0, 1, 2)
 Status = Case.Status
 
@@ -91,7 +92,7 @@ class CaseSeeder:
         self.dispatcher = dispatcher
         self.consultants = consultants
         self.categories = {category.code: category for category in Category.objects.all()}
-        self.modules = {module.code: module for module in ProductModule.objects.all()}
+        self.modules = {module.code: module for module in Module.objects.all()}
 
     def words(self, language: str) -> dict:
         rng = self.rng
@@ -246,94 +247,85 @@ class CaseSeeder:
         Case.objects.filter(pk=case.pk).update(last_activity_at=at, **dates)
 
 
-class Command(BaseCommand):
-    help = "Create a year of demo cases in the demo organizations (does nothing if they already exist)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, default=None, help=f"How many cases (default {DEMO_CASES}).")
-
-    def handle(self, *args, count=None, **options):
-        count = count or DEMO_CASES
-        oibs = [row[1] for row in ORGANIZATIONS]
-        organizations = sorted(Organization.objects.filter(oib__in=oibs), key=lambda org: oibs.index(org.oib))
-        if len(organizations) != len(oibs):
-            raise CommandError("The demo organizations are missing: run seed_demo.")
-        existing = Case.objects.filter(organization__in=organizations).count()
-        if existing >= count:
-            self.stdout.write(f"Demo cases already there ({existing}); nothing to do.")
-            return
-        started = timezone.now()
+def seed() -> str:
+    """Create DEMO_CASES demo cases unless the demo organizations already hold that many."""
+    oibs = [row[1] for row in ORGANIZATIONS]
+    organizations = sorted(Organization.objects.filter(oib__in=oibs), key=lambda org: oibs.index(org.oib))
+    if len(organizations) != len(oibs):
+        raise CommandError("The demo organizations are missing: the accounts part of seed_demo makes them.")
+    cases = Case.objects.filter(organization__in=organizations)
+    if cases.count() < DEMO_CASES:
         # The events are backdated before commit, so their notification tasks find old history and announce
         # nothing (cases.notifications.ANNOUNCE_WITHIN) except the last two days' news.
         with transaction.atomic():
-            case_ids = self.seed(organizations, count, started)
-        elapsed = (timezone.now() - started).total_seconds()
-        self.stdout.write(self.style.SUCCESS(f"Created {len(case_ids)} demo cases in {elapsed:.0f} s."))
+            _seed(organizations, DEMO_CASES, timezone.now())
+    events = CaseEvent.objects.filter(case__in=cases).count()
+    attachments = Attachment.objects.filter(case__in=cases).count()
+    return f"{cases.count():,} cases, {events:,} events, {attachments:,} attachments"
 
-    def seed(self, organizations, count: int, now: datetime) -> list[int]:
-        rng = random.Random(2026)  # the same demo every time
-        emails = {group: [email for email, _name, g in STAFF if g == group] for group in StaffGroup}
-        consultants = list(User.objects.filter(email__in=emails[StaffGroup.CONSULTANT]).order_by("email"))
-        dispatcher = User.objects.get(email=emails[StaffGroup.DISPATCHER][0])
-        numbers_before = dict(CaseNumber.objects.values_list("year", "last_number"))
-        # Everybody on duty while the history is written (new cases are assigned automatically); at the
-        # end consultants 1 and 2 stay available so that cases logged in the demo find someone.
-        for consultant in consultants:
-            services.consultant_set_availability(user=consultant, available=True)
-        reporters = {}
-        for organization in organizations:
-            members = Membership.objects.active().filter(organization=organization).select_related("user")
-            # Standard users report most cases.
-            reporters[organization.pk] = [
-                m.user for m in members for _ in range(3 if m.user.email.startswith("korisnik@") else 1)
-            ]
-        seeder = CaseSeeder(rng=rng, now=now, dispatcher=dispatcher, consultants=consultants)
-        case_ids = []
-        for number, created_at in enumerate(sorted(self.creation_times(rng, now, count))):
-            organization = organizations[ORGANIZATION_CYCLE[number % len(ORGANIZATION_CYCLE)]]
-            case = seeder.seed(
-                organization=organization, reporters=reporters[organization.pk], created_at=created_at
-            )
-            case_ids.append(case.pk)
-        for consultant in consultants[2:]:
-            services.consultant_set_availability(user=consultant, available=False)
-        self.references_renumber(case_ids, numbers_before)
-        event_time = CaseEvent.objects.filter(pk=OuterRef("event_id")).values("created_at")
-        Attachment.objects.filter(case__in=case_ids).update(created_at=Subquery(event_time))
-        case_time = Case.objects.filter(pk=OuterRef("case_id")).values("created_at")
-        CaseWatcher.objects.filter(case__in=case_ids).update(created_at=Subquery(case_time))
-        return case_ids
 
-    @staticmethod
-    def creation_times(rng: random.Random, now: datetime, count: int) -> list[datetime]:
-        """Creation times over the last 12 months, more of them recent, in office hours, few at weekends.
-        Each takes the same random draws whatever today's date, so the demo tells the same story every day."""
-        times = []
-        while len(times) < count:
-            day = timezone.localtime(now - timedelta(days=365 * rng.random() ** 1.5))
-            weekend_work = rng.random() < 0.15
-            if day.weekday() >= 5 and not weekend_work:
-                day -= timedelta(days=day.weekday() - 4)  # to the Friday before
-            at = day.replace(hour=rng.randint(7, 17), minute=rng.randint(0, 59), second=rng.randint(0, 59))
-            if at < now - timedelta(minutes=30):
-                times.append(at)
-        return times
-
-    @staticmethod
-    def references_renumber(case_ids: list[int], numbers_before: dict[int, int]) -> None:
-        """The services number every case in the current year; give each demo case the next number of the
-        year it was (back)dated to, in date order, keeping each year's sequence without gaps."""
-        cases = list(
-            Case.objects.filter(pk__in=case_ids).order_by("created_at", "pk").only("pk", "created_at")
+def _seed(organizations, count: int, now: datetime) -> list[int]:
+    rng = random.Random(2026)  # the same demo every time
+    emails = {group: [email for email, _name, g in STAFF if g == group] for group in StaffGroup}
+    consultants = list(User.objects.filter(email__in=emails[StaffGroup.CONSULTANT]).order_by("email"))
+    dispatcher = User.objects.get(email=emails[StaffGroup.DISPATCHER][0])
+    numbers_before = dict(CaseNumber.objects.values_list("year", "last_number"))
+    # Everybody on duty while the history is written (new cases are assigned automatically); at the
+    # end consultants 1 and 2 stay available so that cases logged in the demo find someone.
+    for consultant in consultants:
+        services.consultant_set_availability(user=consultant, available=True)
+    reporters = {}
+    for organization in organizations:
+        members = Membership.objects.active().filter(organization=organization).select_related("user")
+        # Standard users report most cases.
+        reporters[organization.pk] = [
+            m.user for m in members for _ in range(3 if m.user.email.startswith("korisnik@") else 1)
+        ]
+    seeder = CaseSeeder(rng=rng, now=now, dispatcher=dispatcher, consultants=consultants)
+    case_ids = []
+    for number, created_at in enumerate(sorted(_creation_times(rng, now, count))):
+        organization = organizations[ORGANIZATION_CYCLE[number % len(ORGANIZATION_CYCLE)]]
+        case = seeder.seed(
+            organization=organization, reporters=reporters[organization.pk], created_at=created_at
         )
-        for case in cases:
-            case.reference = f"TMP-{case.pk}"  # out of the way of the final numbers (unique)
-        Case.objects.bulk_update(cases, ["reference"])
-        last = dict(numbers_before)
-        for case in cases:
-            year = timezone.localtime(case.created_at).year
-            last[year] = last.get(year, 0) + 1
-            case.reference = f"JS-{year}-{last[year]:06d}"  # as services._allocate_reference writes them
-        Case.objects.bulk_update(cases, ["reference"])
-        for year, number in last.items():
-            CaseNumber.objects.update_or_create(year=year, defaults={"last_number": number})
+        case_ids.append(case.pk)
+    for consultant in consultants[2:]:
+        services.consultant_set_availability(user=consultant, available=False)
+    _references_renumber(case_ids, numbers_before)
+    event_time = CaseEvent.objects.filter(pk=OuterRef("event_id")).values("created_at")
+    Attachment.objects.filter(case__in=case_ids).update(created_at=Subquery(event_time))
+    case_time = Case.objects.filter(pk=OuterRef("case_id")).values("created_at")
+    CaseWatcher.objects.filter(case__in=case_ids).update(created_at=Subquery(case_time))
+    return case_ids
+
+
+def _creation_times(rng: random.Random, now: datetime, count: int) -> list[datetime]:
+    """Creation times over the last 12 months, more of them recent, in office hours, few at weekends.
+    Each takes the same random draws whatever today's date, so the demo tells the same story every day."""
+    times = []
+    while len(times) < count:
+        day = timezone.localtime(now - timedelta(days=365 * rng.random() ** 1.5))
+        weekend_work = rng.random() < 0.15
+        if day.weekday() >= 5 and not weekend_work:
+            day -= timedelta(days=day.weekday() - 4)  # to the Friday before
+        at = day.replace(hour=rng.randint(7, 17), minute=rng.randint(0, 59), second=rng.randint(0, 59))
+        if at < now - timedelta(minutes=30):
+            times.append(at)
+    return times
+
+
+def _references_renumber(case_ids: list[int], numbers_before: dict[int, int]) -> None:
+    """The services number every case in the current year; give each demo case the next number of the
+    year it was (back)dated to, in date order, keeping each year's sequence without gaps."""
+    cases = list(Case.objects.filter(pk__in=case_ids).order_by("created_at", "pk").only("pk", "created_at"))
+    for case in cases:
+        case.reference = f"TMP-{case.pk}"  # out of the way of the final numbers (unique)
+    Case.objects.bulk_update(cases, ["reference"])
+    last = dict(numbers_before)
+    for case in cases:
+        year = timezone.localtime(case.created_at).year
+        last[year] = last.get(year, 0) + 1
+        case.reference = f"JS-{year}-{last[year]:06d}"  # as services._allocate_reference writes them
+    Case.objects.bulk_update(cases, ["reference"])
+    for year, number in last.items():
+        CaseNumber.objects.update_or_create(year=year, defaults={"last_number": number})

@@ -1,4 +1,4 @@
-"""The words of the demo cases (seed_cases): what customers of an ERP vendor write, in Croatian and English.
+"""The words of the demo cases (cases.demo): what customers of an ERP vendor write, in Croatian and English.
 
 Each scenario names its product module and category codes (cases migration 0003) and carries the texts of
 one kind of case; `{n}`, `{version}`, `{dev}`, `{count}` and `{month}` are filled in per case so that no two

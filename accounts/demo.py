@@ -1,0 +1,101 @@
+"""Demo part of accounts (seed_demo): the vendor's staff and three customer organizations with one user per
+role. The other apps' parts build on these constants."""
+
+from django.contrib.auth.models import Group
+
+from accounts import services
+from accounts.models import Membership, Organization, User
+from accounts.roles import Role, StaffGroup
+
+DEMO_PASSWORD = "jupiter-demo-2026"  # noqa: S105  (printed and in the README on purpose)
+
+STAFF = [
+    ("dispecer@jupiter-software.hr", "Dora Dispečer", StaffGroup.DISPATCHER),
+    ("konzultant1@jupiter-software.hr", "Ivan Horvat", StaffGroup.CONSULTANT),
+    ("konzultant2@jupiter-software.hr", "Ana Kovačević", StaffGroup.CONSULTANT),
+    ("konzultant3@jupiter-software.hr", "Marko Babić", StaffGroup.CONSULTANT),
+    ("admin@jupiter-software.hr", "Vesna Vendor", StaffGroup.VENDOR_ADMIN),
+]
+
+ORGANIZATIONS = [
+    ("Jadran Prehrana d.o.o.", "12345678903", "Riva 12, 21000 Split", "hr", "jadran", "Jadran"),
+    (
+        "Slavonija Logistika d.d.",
+        "23456789018",
+        "Trg slobode 4, 31000 Osijek",
+        "hr",
+        "slavonija",
+        "Slavonija",
+    ),
+    ("Northwind Trading Ltd.", "34567890127", "Ilica 200, 10000 Zagreb", "en", "northwind", "Northwind"),
+]
+
+ROLE_USERS = [
+    ("korisnik", "Standard", [Role.STANDARD]),
+    ("admin", "Admin", [Role.ADMIN]),
+    ("financije", "Financije", [Role.FIN_ADMIN]),
+    ("sistem", "Sistem", [Role.SYS_ADMIN]),
+    ("fin-sys", "Fin Sys", [Role.FIN_ADMIN, Role.SYS_ADMIN]),
+]
+
+# A user of the first two organizations: fin. admin in the first, standard in the second.
+SHARED_USER = ("dvije.tvrtke@demo.hr", "Petra Dvije Tvrtke")
+
+
+def seed() -> str:
+    """Create (or complete) the demo staff, organizations and memberships."""
+    for email, name, group in STAFF:
+        user = _user(email, name)
+        user.groups.add(Group.objects.get(name=group))
+        if group == StaffGroup.VENDOR_ADMIN and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    organizations = []
+    for name, oib, address, language, slug, short in ORGANIZATIONS:
+        organization, _created = Organization.objects.get_or_create(
+            oib=oib, defaults={"name": name, "address": address, "language": language}
+        )
+        organizations.append(organization)
+        for prefix, label, roles in ROLE_USERS:
+            user = _user(f"{prefix}@{slug}.demo", f"{label} {short}", language=language)
+            _member(organization, user, roles)
+    shared = _user(*SHARED_USER)
+    _member(organizations[0], shared, [Role.FIN_ADMIN])
+    _member(organizations[1], shared, [Role.STANDARD])
+    users = User.objects.filter(email__in=[email for email, _what in logins()]).count()
+    return f"{users} demo users, {len(organizations)} organizations"
+
+
+def logins() -> list[tuple[str, str]]:
+    """Every demo login with who it is, in the order they are shown."""
+    rows = [(email, str(group.label)) for email, _name, group in STAFF]
+    for name, _oib, _address, _language, slug, _short in ORGANIZATIONS:
+        for prefix, _label, roles in ROLE_USERS:
+            rows.append((f"{prefix}@{slug}.demo", f"{name}: {', '.join(str(Role(r).label) for r in roles)}"))
+    rows.append((SHARED_USER[0], f"{ORGANIZATIONS[0][0]} + {ORGANIZATIONS[1][0]}"))
+    return rows
+
+
+def welcome() -> list[str]:
+    """The demo logins as `runserver --demo` prints them."""
+    rows = logins()
+    width = max(len(email) for email, _what in rows)
+    return [
+        f"Every demo login uses the password {DEMO_PASSWORD}",
+        *(f"  {email.ljust(width)}  {what}" for email, what in rows),
+    ]
+
+
+def _user(email, full_name, language="hr"):
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, full_name=full_name, language=language
+        )
+    return user
+
+
+def _member(organization, user, roles):
+    membership = Membership.objects.filter(organization=organization, user=user, is_active=True).first()
+    if membership is None or set(roles) - set(membership.roles):
+        services.member_add(organization=organization, user=user, roles=roles, by=None)
