@@ -289,15 +289,19 @@ def news_update(request, pk):
 
 # --- Staff tools --------------------------------------------------------------------------------------------
 
-PREVIEW_FIELDS = ("title_hr", "summary_hr", "body_hr", "title_en", "summary_en", "body_en", "body")
-
 
 @require_POST
 @require_perm(selectors.MANAGE, where=GLOBALLY)
 def markdown_preview(request):
     """The editing pages' preview (htmx): the texts being written, rendered as readers will see them."""
-    texts = {name: request.POST.get(name, "") for name in PREVIEW_FIELDS}
-    return render(request, "docs/markdown_preview.html", {"texts": texts})
+    post = request.POST
+    languages = []
+    for code in ("hr", "en"):
+        text = {part: post.get(f"{part}_{code}", "") for part in ("title", "summary", "body")}
+        if any(text.values()):
+            languages.append({"code": code, **text})
+    context = {"languages": languages, "body": post.get("body", "")}
+    return render(request, "docs/markdown_preview.html", context)
 
 
 @require_GET
