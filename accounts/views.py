@@ -133,30 +133,31 @@ def member_role(request, organization_pk, pk):
         messages.error(request, _("Choose a role to grant or remove."))
         return redirect("accounts:member-list", organization_pk=organization_pk)
     change = services.role_grant if form.cleaned_data["grant"] else services.role_remove
-    try:
-        change(
-            membership=membership,
-            role=form.cleaned_data["role"],
-            by=request.user,
-            ip_address=client_ip(request),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The roles of %(name)s have been changed.") % {"name": membership.user})
-    return redirect("accounts:member-list", organization_pk=organization_pk)
+    return _member_change(
+        request,
+        membership,
+        lambda **who: change(role=form.cleaned_data["role"], **who),
+        _("The roles of %(name)s have been changed."),
+    )
 
 
 @require_POST
 def member_deactivate(request, organization_pk, pk):
     membership = _member_for(request, organization_pk, pk)
+    return _member_change(
+        request, membership, services.member_deactivate, _("%(name)s has been deactivated.")
+    )
+
+
+def _member_change(request, membership, change, done: str):
+    """Call the membership service; its refusal (the last ADMIN...) becomes the page's error message."""
     try:
-        services.member_deactivate(membership=membership, by=request.user, ip_address=client_ip(request))
+        change(membership=membership, by=request.user, ip_address=client_ip(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(name)s has been deactivated.") % {"name": membership.user})
-    return redirect("accounts:member-list", organization_pk=organization_pk)
+        messages.success(request, done % {"name": membership.user})
+    return redirect("accounts:member-list", organization_pk=membership.organization_id)
 
 
 @login_not_required

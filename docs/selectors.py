@@ -45,15 +45,21 @@ def may_manage(user) -> bool:
     return has_global_perm(user, MANAGE)
 
 
+def _visible(user, model, readers_see) -> QuerySet:
+    """The rule of every kind of content: its writers see all of it, readers the part `readers_see` (a
+    function of the model's queryset) leaves them, anyone else nothing."""
+    if may_manage(user):
+        return model.objects.all()
+    if not may_read(user):
+        return model.objects.none()
+    return readers_see(model.objects.all())
+
+
 # --- FAQ ----------------------------------------------------------------------------------------------------
 
 
 def faq_entries_visible_to(user) -> QuerySet[FaqEntry]:
-    if may_manage(user):
-        return FaqEntry.objects.all()
-    if not may_read(user):
-        return FaqEntry.objects.none()
-    return FaqEntry.objects.published()
+    return _visible(user, FaqEntry, lambda entries: entries.published())
 
 
 def faq_list(user, *, category: FaqCategory | None = None, module: Module | None = None):
@@ -80,11 +86,9 @@ def faq_vote_of(entry: FaqEntry, user) -> bool | None:
 
 
 def documents_visible_to(user) -> QuerySet[Document]:
-    if may_manage(user):
-        return Document.objects.all()
-    if not may_read(user):
-        return Document.objects.none()
-    return Document.objects.published().filter(audience_q(user, VIEW, Document))
+    return _visible(
+        user, Document, lambda documents: documents.published().filter(audience_q(user, VIEW, Document))
+    )
 
 
 def document_list(user, *, data: dict) -> QuerySet[Document]:
@@ -123,11 +127,7 @@ def get_version_for(user, document_pk: int, pk: int) -> DocumentVersion:
 
 
 def news_visible_to(user) -> QuerySet[NewsPost]:
-    if may_manage(user):
-        return NewsPost.objects.all()
-    if not may_read(user):
-        return NewsPost.objects.none()
-    return NewsPost.objects.live().filter(audience_q(user, VIEW, NewsPost))
+    return _visible(user, NewsPost, lambda posts: posts.live().filter(audience_q(user, VIEW, NewsPost)))
 
 
 def news_list(user) -> QuerySet[NewsPost]:

@@ -24,15 +24,8 @@ MODULES = [
 
 
 # The cases permissions of the staff groups and customer roles, as of this migration.
-STAFF = {
-    "cases.view_org_cases",
-    "cases.view_all_org_cases",
-    "cases.reply_case",
-    "cases.view_internal",
-    "cases.work_case",
-    "cases.view_queue",
-    "cases.analyse_cases",
-}
+STAFF = {"cases.view_org_cases", "cases.view_all_org_cases", "cases.reply_case", "cases.view_internal",
+         "cases.work_case", "cases.view_queue", "cases.analyse_cases"}
 STAFF_GRANTS = {"Dispatcher": STAFF | {"cases.assign_case"}, "Consultant": STAFF, "Vendor admin": STAFF | {"cases.assign_case"}}
 MEMBER = {"cases.view_org_cases", "cases.create_case", "cases.reply_case", "cases.analyse_cases"}
 ROLE_GRANTS = {"STANDARD": MEMBER, "FIN_ADMIN": MEMBER, "SYS_ADMIN": MEMBER, "ADMIN": MEMBER | {"cases.view_all_org_cases"}}
