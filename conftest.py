@@ -21,6 +21,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _english():
+    """Each test starts in the source language, whichever test ran before it: a request leaves its language
+    active in the thread, so a service's message was English or Croatian depending on the order of tests.
+    Croatian is tested on purpose (translation.override, Accept-Language: hr)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the tests' own LocMemCache, helpdesk/settings.py): figures and
     menus cached by an earlier test must not show up in the next one."""
