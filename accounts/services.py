@@ -256,22 +256,34 @@ def invitation_accept(
     password: str = "",
     ip_address: str | None = None,
 ) -> Membership:
-    """Use the invitation once: create the account (or take the signed-in one) and add the membership."""
+    """Use the invitation once: create the account (or take the signed-in one, or bring back a deactivated
+    one with a new password) and add the membership."""
     invitation = invitation_for_token(token)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:  # accepted by a concurrent request
         raise InvitationError(_("This invitation has already been used. Sign in with your account instead."))
+    reactivated = False
     if user is None:
-        if User.objects.filter(email__iexact=invitation.email).exists():
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is not None and user.is_active:
             raise InvitationError(
                 _("An account with this e-mail address exists. Sign in to accept the invitation.")
             )
-        user = User.objects.create_user(
-            email=invitation.email,
-            password=password,
-            full_name=full_name or invitation.full_name,
-            language=invitation.organization.language,
-        )
+        if user is None:
+            user = User.objects.create_user(
+                email=invitation.email,
+                password=password,
+                full_name=full_name or invitation.full_name,
+                language=invitation.organization.language,
+            )
+        else:
+            # A deactivated account: the link mailed to its address proves it is theirs, as a reset link
+            # would. It comes back with a new password and this membership only; the organizations that
+            # deactivated it keep it out (member_add below activates the account).
+            user.set_password(password)
+            user.full_name = full_name or user.full_name
+            user.save(update_fields=["password", "full_name"])
+            reactivated = True
     elif user.email.lower() != invitation.email.lower():
         raise InvitationError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
@@ -292,6 +304,7 @@ def invitation_accept(
         actor=user,
         organization=invitation.organization,
         target=invitation,
+        details={"reactivated_account": True} if reactivated else {},
         ip_address=ip_address,
     )
     return membership

@@ -168,15 +168,14 @@ def invitation_accept(request, token):
     except services.InvitationError as error:
         return render(request, "accounts/invitation_invalid.html", {"reason": error.message}, status=410)
     signed_in = request.user if request.user.is_authenticated else None
+    # Without a session: an active account signs in first; a deactivated one comes back with a new password.
+    account = None if signed_in else services.User.objects.filter(email__iexact=invitation.email).first()
+    account_exists = account is not None and account.is_active
+    name = account.full_name if account else invitation.full_name
     form = (
         None
         if signed_in
-        else InvitationAcceptForm(
-            request.POST or None, email=invitation.email, initial={"full_name": invitation.full_name}
-        )
-    )
-    account_exists = (
-        signed_in is None and services.User.objects.filter(email__iexact=invitation.email).exists()
+        else InvitationAcceptForm(request.POST or None, email=invitation.email, initial={"full_name": name})
     )
     if request.method == "POST" and (signed_in or (form.is_valid() and not account_exists)):
         fields = (
@@ -202,6 +201,7 @@ def invitation_accept(request, token):
         "form": form,
         "signed_in": signed_in,
         "account_exists": account_exists,
+        "account_deactivated": account is not None and not account.is_active,
     }
     return render(request, "accounts/invitation_accept.html", context)
 

@@ -182,6 +182,44 @@ def test_existing_account_must_sign_in_to_accept(client_for, organization, admin
     assert Membership.objects.get(user=existing, organization=organization).roles == [Role.STANDARD]
 
 
+def test_a_deactivated_account_comes_back_through_an_invitation_for_the_new_organization_only(
+    client_for, organization, other_organization, admin_user, other_org_user
+):
+    """Deactivated in one organization (and so unable to sign in), Nina is invited by another: the link,
+    mailed to her address, lets her choose a new password; only the inviting organization takes her back."""
+    nina = UserFactory(email="nina.nova@example.com", full_name="Nina Nova")
+    services.member_add(organization=organization, user=nina, roles=[Role.ADMIN], by=None)
+    services.member_deactivate(
+        membership=Membership.objects.get(user=nina, organization=organization), by=admin_user
+    )
+    nina.refresh_from_db()
+    assert not nina.is_active
+    path = invite(other_organization, other_org_user, email="Nina.Nova@example.com")
+
+    anonymous = client_for()
+    page = anonymous.get(path)
+    assert not page.context["account_exists"] and page.context["account_deactivated"]
+    assert ACCOUNT_EXISTS not in page.content.decode()
+    response = anonymous.post(path, accept_form(full_name="Nina Nova"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    nina.refresh_from_db()
+    assert nina.is_active and nina.check_password(NEW_PASSWORD)
+    assert User.objects.filter(email__iexact="nina.nova@example.com").count() == 1
+    assert Membership.objects.get(user=nina, organization=other_organization).is_active
+    assert not Membership.objects.get(user=nina, organization=organization).is_active
+    assert not has_org_perm(nina, "accounts.manage_members", organization)
+    accepted = AuditEvent.objects.get(action=AuditEvent.Action.INVITATION_ACCEPTED)
+    assert accepted.details == {"reactivated_account": True}
+    assert (
+        client_for()
+        .post(reverse("accounts:login"), {"username": nina.email, "password": NEW_PASSWORD})
+        .status_code
+        == 302
+    )
+
+
 def test_signed_in_user_cannot_accept_an_invitation_for_another_address(client_for, organization, admin_user):
     path = invite(organization, admin_user)
 
