@@ -9,8 +9,9 @@ from accounts.roles import Role, StaffGroup
 from tests.factories import OrganizationFactory, UserFactory, member_create
 from tests.integration import SERVICE_CHECKS, services_required
 
-# The Celery worker and SMTP server fixtures of the tests that prove a task path.
-pytest_plugins = ["tests.worker"]
+# The Celery worker and SMTP server fixtures of the tests that prove a task path; the ClamAV daemon of the
+# virus-scan tests.
+pytest_plugins = ["tests.worker", "tests.clamav"]
 
 
 def pytest_configure(config):
@@ -45,7 +46,7 @@ def _empty_cache():
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Tests marked `redis` or `browser` check their service before any fixture starts."""
+    """Tests marked `redis`, `browser` or `clamav` check their service before any fixture starts."""
     needed = [marker.name for marker in item.iter_markers() if marker.name in SERVICE_CHECKS]
     if needed:
         services_required(*needed)

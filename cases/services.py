@@ -96,7 +96,7 @@ def _store_files(
 ) -> list[Attachment]:
     stored = []
     for upload in files:
-        validate_upload(upload)
+        validate_upload(upload, by=by)
         facts = file_facts(upload)
         attachment = Attachment(case=case, event=event, uploaded_by=by, is_internal=internal, **facts)
         attachment.file.save(facts["storage_key"], upload, save=False)

@@ -135,12 +135,13 @@ class VersionForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staged"].queryset = StagedUpload.objects.filter(user=user)
+        self.user = user
         self.accepted_file = None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload:
-            validate_upload(upload, also_allowed=DOCUMENT_EXTENSIONS)
+            validate_upload(upload, by=self.user, also_allowed=DOCUMENT_EXTENSIONS)
             self.accepted_file = upload
         return upload
 

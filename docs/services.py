@@ -207,7 +207,7 @@ def version_add(
         )
     version = DocumentVersion(document=document, label=label, notes=notes.strip(), body=body, created_by=by)
     if upload is not None:
-        validate_upload(upload, also_allowed=DOCUMENT_EXTENSIONS)
+        validate_upload(upload, by=by, also_allowed=DOCUMENT_EXTENSIONS)
         facts = file_facts(upload)
         _assign(version, facts)
         version.file.save(facts["storage_key"], upload, save=False)

@@ -1,14 +1,16 @@
 """Uploaded and downloaded files, the same for every app: the rules an upload must pass (size limit,
-executable deny-list), generated storage names, staging of files accepted by a form that failed for another
-reason, and the streamed download response.
+executable deny-list, images that are what their name says, the virus scan), generated storage names,
+staging of files accepted by a form that failed for another reason, and the streamed download response.
 
 An app stores its files in its own model (cases.Attachment, docs.DocumentVersion) with the facts that
 file_facts() returns; StagedUpload (helpdesk.models) holds a file between a failed submit and the next one.
 """
 
 import hashlib
+import logging
 import mimetypes
 import os
+import re
 import secrets
 import unicodedata
 from datetime import timedelta
@@ -20,7 +22,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import StagedUpload
+from . import clamav
+from .models import AuditEvent, StagedUpload
+from .services import audit_record
+
+logger = logging.getLogger(__name__)
 
 # Types a Windows or Linux desktop would run or a browser would execute; refused whatever their content.
 DENIED_EXTENSIONS = frozenset(
@@ -81,13 +87,26 @@ def safe_name(name: str) -> str:
     return stem[: 200 - len(ext)] + ext[:20]
 
 
+# The first bytes of the image types a browser shows inline (a Markdown page may embed an image): a file named
+# like one must be one. Every other type is only ever downloaded as an attachment.
+IMAGE_SIGNATURES = {
+    "png": re.compile(rb"\x89PNG\r\n\x1a\n"),
+    "jpg": re.compile(rb"\xff\xd8\xff"),
+    "jpeg": re.compile(rb"\xff\xd8\xff"),
+    "gif": re.compile(rb"GIF8[79]a"),
+    "webp": re.compile(rb"RIFF.{4}WEBP", re.DOTALL),
+}
+
+
 def extension_of(name: str) -> str:
     return os.path.splitext(name)[1].lower().lstrip(".")
 
 
-def validate_upload(upload, *, also_allowed: frozenset[str] = frozenset()) -> None:
-    """Refuse a file that is too large or of a denied type, with a message naming it. `also_allowed` lifts
-    the deny-list for extensions a caller only ever serves as downloads (web pages in docs)."""
+def validate_upload(upload, *, by=None, also_allowed: frozenset[str] = frozenset()) -> None:
+    """Refuse a file that is too large, of a denied type, an image that is not what its name says, or
+    infected, with a message naming it; an infected file is audited as `by`'s attempt. `also_allowed` lifts
+    the deny-list for extensions a caller only ever serves as downloads (web pages in docs). Every path that
+    stores an upload calls this before storing it."""
     name = safe_name(upload.name)
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
@@ -102,6 +121,57 @@ def validate_upload(upload, *, also_allowed: frozenset[str] = frozenset()) -> No
         )
     if upload.size == 0:
         raise ValidationError(_("%(name)s is empty.") % {"name": name})
+    _check_image_type(upload, name)
+    _check_viruses(upload, name, by=by)
+
+
+def _check_image_type(upload, name: str) -> None:
+    signature = IMAGE_SIGNATURES.get(extension_of(name))
+    if signature is None:
+        return
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not signature.match(head):
+        raise ValidationError(
+            _("%(name)s is not a %(type)s image: its content does not match its extension.")
+            % {"name": name, "type": extension_of(name).upper()}
+        )
+
+
+def _check_viruses(upload, name: str, *, by) -> None:
+    """Stream the file to ClamAV, when configured. Without a verdict the file is refused (fail closed): an
+    unscanned file is never stored. A clean verdict is remembered on the upload, so that the service storing
+    a file the form has checked does not send it again."""
+    if getattr(upload, "virus_scanned", False) or not clamav.is_configured():
+        return
+    digest = hashlib.sha256()
+
+    def chunks():
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            yield chunk
+
+    try:
+        signature = clamav.scan(chunks())
+    except clamav.ScannerUnavailable:
+        logger.exception("Virus scan of an upload failed; %s refused", name)
+        raise ValidationError(
+            _("%(name)s could not be checked for viruses right now. Please try again later.") % {"name": name}
+        ) from None
+    finally:
+        upload.seek(0)
+    if signature:
+        audit_record(
+            action=AuditEvent.Action.UPLOAD_INFECTED,
+            actor=by,
+            details={"file": name, "size": upload.size, "sha256": digest.hexdigest(), "signature": signature},
+        )
+        raise ValidationError(
+            _("%(name)s contains a virus (%(signature)s) and was refused.")
+            % {"name": name, "signature": signature}
+        )
+    upload.virus_scanned = True
 
 
 def file_facts(upload) -> dict:
@@ -153,6 +223,7 @@ def uploads_stage(*, user, files) -> list[StagedUpload]:
     """Keep accepted files of a form that failed for another reason, so the user need not send them again."""
     staged = []
     for upload in files:
+        validate_upload(upload, by=user)
         facts = file_facts(upload)
         staged_upload = StagedUpload(user=user, **facts)
         staged_upload.file.save(facts["storage_key"], upload, save=True)

@@ -45,7 +45,7 @@ class AttachmentsFormMixin(forms.Form):
         errors = []
         for upload in self.cleaned_data["files"]:
             try:
-                validate_upload(upload)
+                validate_upload(upload, by=self.user)
             except ValidationError as error:
                 errors.extend(error.messages)
             else:

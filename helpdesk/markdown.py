@@ -1,5 +1,7 @@
 """User-written Markdown turned into safe HTML: the one place where user text becomes markup."""
 
+import html
+import re
 import threading
 
 import markdown as markdown_lib
@@ -55,14 +57,35 @@ def _converter() -> markdown_lib.Markdown:
     return _local.converter
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown to HTML, then sanitised: no scripts, no event handlers, links only to http(s)/mailto."""
-    html = _converter().reset().convert(text or "")
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
+def _sanitise(markup: str, tags: set[str]) -> str:
+    return nh3.clean(
+        markup,
+        tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# An <img> as nh3 writes it: every attribute value in double quotes, with `"`, `<` and `>` escaped inside.
+IMAGE_TAG = re.compile(r'<img\b((?:[^>"]|"[^"]*")*)>')
+ATTRIBUTE = re.compile(r'([a-z]+)="([^"]*)"')
+
+
+def _image_as_link(match: re.Match) -> str:
+    attributes = {key: html.unescape(value) for key, value in ATTRIBUTE.findall(match.group(1))}
+    src = attributes.get("src")
+    text = html.escape(attributes.get("alt") or src or "")
+    return f'<a href="{html.escape(src)}">{text}</a>' if src else text
+
+
+def render_markdown(text: str, *, images: bool = True) -> SafeString:
+    """Markdown to HTML, then sanitised: no scripts, no event handlers, links only to http(s)/mailto.
+    `images=False` (e-mails) turns each image into a link to it: a mail client would load a remote image
+    when the message is opened, and tell its host who read it and when (a tracking pixel). Pages keep their
+    images: the CSP there (img-src 'self' data:) stops the browser from loading remote ones."""
+    clean = _sanitise(_converter().reset().convert(text or ""), ALLOWED_TAGS)
+    if not images:
+        # Sanitised again without <img>: whatever the rewrite produced is held to the same rules.
+        clean = _sanitise(IMAGE_TAG.sub(_image_as_link, clean), ALLOWED_TAGS - {"img"})
     return mark_safe(clean)  # noqa: S308  (sanitised by nh3 just above)

@@ -32,6 +32,7 @@ class AuditEvent(models.Model):
         DOCUMENT_SAVED = "document_saved", _("Document saved")
         DOCUMENT_VERSION_ADDED = "document_version_added", _("Document version added")
         NEWS_SAVED = "news_saved", _("News post saved")
+        UPLOAD_INFECTED = "upload_infected", _("Infected upload refused")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

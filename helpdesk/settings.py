@@ -217,6 +217,12 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", 25)) * 1024 * 102
 # Django itself refuses request bodies above this; room for several attachments plus the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The ClamAV daemon that scans every upload before it is stored (helpdesk/clamav.py): a Unix socket, or a
+# host and port. Neither set: uploads are not scanned. Set but not answering: uploads are refused.
+CLAMAV_SOCKET = os.environ.get("CLAMAV_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
+CLAMAV_PORT = int(os.environ.get("CLAMAV_PORT", 3310))
+CLAMAV_TIMEOUT = int(os.environ.get("CLAMAV_TIMEOUT", 60))
 
 if os.environ.get("S3_BUCKET_NAME"):
     default_storage = {

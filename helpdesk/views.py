@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from . import notifications, selectors
+from . import clamav, notifications, selectors
 from .dashboard import panels_for
 from .htmx import safe_next
 from .pagination import page_of
@@ -38,10 +38,12 @@ def language_switch(request):
 @login_not_required
 @require_GET
 def health(request):
-    """For load balancers and the smoke test: the process answers and reaches its database."""
+    """For load balancers and the smoke test: the process answers and reaches its database. The virus scanner
+    is reported ("ok", "unreachable", "not configured") but does not fail the check: without it only uploads
+    are refused, and taking every web container out of service would refuse everything."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", "virus_scanner": clamav.status()})
 
 
 @require_GET

@@ -39,8 +39,18 @@ def _chromium_problem() -> str | None:
     return None
 
 
+# The ClamAV daemon the virus-scan tests start (tests/clamav.py): Debian's unless CLAMD_PATH names another.
+CLAMD = os.environ.get("CLAMD_PATH") or "/usr/sbin/clamd"
+
+
+def _clamav_problem() -> str | None:
+    if not os.access(CLAMD, os.X_OK):
+        return f"{CLAMD} is not installed (apt-get install -y clamav-daemon)"
+    return None
+
+
 # Marker name -> check; conftest.py runs the check for every test carrying the marker.
-SERVICE_CHECKS = {"redis": _redis_problem, "browser": _chromium_problem}
+SERVICE_CHECKS = {"redis": _redis_problem, "browser": _chromium_problem, "clamav": _clamav_problem}
 
 
 def services_required(*names: str) -> None:

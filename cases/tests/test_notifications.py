@@ -14,6 +14,7 @@ from accounts.roles import Role, StaffGroup
 from cases import services, tasks
 from cases.models import Case, CaseEvent
 from cases.notifications import event_recipients
+from helpdesk.markdown import render_markdown
 from helpdesk.models import Notification
 from tests.factories import UserFactory, case_create
 
@@ -299,6 +300,22 @@ def test_email_quotes_the_reply_safely_and_links_to_the_case(case, people, on_co
     assert "<script>" not in html
     assert f'href="{link}"' in html
     assert people["consultant"].full_name in message.body
+
+
+def test_email_turns_a_remote_image_into_a_link_so_opening_it_loads_nothing(case, people, on_commit):
+    body = "The error:\n\n![screenshot](http://tracker.test/pixel.gif?who=1&case=2)"
+    with on_commit():
+        services.case_reply(case=case, author=people["consultant"], body=body)
+
+    message = next(m for m in mail.outbox if m.to == [people["standard"].email])
+    html, _mimetype = message.alternatives[0]
+    assert "<img" not in html
+    assert 'src="http://tracker.test' not in html
+    assert '<a href="http://tracker.test/pixel.gif?who=1&amp;case=2"' in html
+    assert ">screenshot</a>" in html
+    # A page shows the image as before: its CSP (img-src 'self' data:) keeps the browser from loading it.
+    image = '<img alt="screenshot" src="http://tracker.test/pixel.gif?who=1&amp;case=2">'
+    assert image in render_markdown(body)
 
 
 def test_status_change_says_the_new_status(case, people, on_commit):
