@@ -5,6 +5,7 @@
 #   make stop     stop an embedded PostgreSQL left running in .data/ (after a kill -9)
 #   make test     pytest (PYTEST_ARGS="-k case -x" to narrow it)
 #   make bench    measure the case pages over generated data (BENCH_ARGS="--cases 1000000"; PERFORMANCE.md)
+#   make loadtest 100 signed-in clients on the main pages for 60 s; fails on any error (LOADTEST_ARGS="--keep")
 #   make lint     ruff check + ruff format --check
 #   make messages refresh and compile the hr/en translation catalogues
 #   make clean    remove .venv and .data (the embedded database!)
@@ -16,6 +17,7 @@ STAMP := $(VENV)/.installed
 DEBUG ?= 1
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+LOADTEST_ARGS ?=
 # Set PYTHON=/path/to/python3.x to choose the interpreter for the virtualenv yourself.
 PYTHON ?=
 
@@ -26,7 +28,7 @@ PYTHON_CANDIDATES = $(PYTHON) python3.13 python3.12 python3.14 python3 python \
 
 .DEFAULT_GOAL := help
 
-.PHONY: help run stop test bench lint messages clean
+.PHONY: help run stop test bench loadtest lint messages clean
 
 help:
 	@sed -n 's/^#   /  /p' $(firstword $(MAKEFILE_LIST))
@@ -81,6 +83,11 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || \
 		echo "wrk is not installed (apt-get install -y wrk): the load phase uses the Python load generator"
 	$(VENV_PY) -m bench $(BENCH_ARGS)
+
+# Not part of `make test` (it takes two minutes); tests/test_loadtest.py runs it at a tiny size.
+loadtest: export DEBUG := $(DEBUG)
+loadtest: $(STAMP)
+	$(VENV_PY) -m bench --soak $(LOADTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from . import BenchError, database, load, report
+from . import BenchError, database, load, report, soak
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,19 +26,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate cases into a separate database and report how fast the case pages answer "
         "over them (PERFORMANCE.md).",
     )
-    parser.add_argument("--cases", type=int, default=100_000, help="Cases to generate (default 100000).")
+    parser.add_argument("--cases", type=int, help="Cases to generate (default 100000; 10000 for --soak).")
     parser.add_argument("--events-per-case", type=int, default=4, help="Timeline events per case.")
     parser.add_argument("--organizations", type=int, default=50, help="Customer organizations.")
     parser.add_argument(
         "--database-name",
-        default="helpdesk_bench",
-        help="The bench database, made on the portal's PostgreSQL server (dropped and made again).",
+        help="The bench database, made on the portal's PostgreSQL server (dropped and made again); default "
+        "helpdesk_bench, or helpdesk_loadtest for --soak, so that neither replaces the other's data.",
     )
     parser.add_argument(
         "--keep", action="store_true", help="Reuse the bench database if it holds data of the same size."
     )
     parser.add_argument("--requests", type=int, default=200, help="In-process requests per page.")
-    parser.add_argument("--duration", type=int, default=10, help="Seconds of load per page.")
+    parser.add_argument(
+        "--duration", type=int, help="Seconds of load per page (default 10), or of the whole --soak (60)."
+    )
     parser.add_argument("--connections", type=int, default=8, help="Concurrent load connections.")
     parser.add_argument("--skip-load", action="store_true", help="Measure in-process only.")
     parser.add_argument(
@@ -52,8 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--generate-only", action="store_true", help="Make the bench database and stop (no measurement)."
     )
     parser.add_argument("--results", default="bench-results.md", help="Where the table is written too.")
+    parser.add_argument(
+        "--soak",
+        action="store_true",
+        help="The load test instead of the measurements: --clients people signed in at once on the main "
+        "pages for --duration seconds; fails if any request does (bench/soak.py).",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=100, help="Concurrent clients of --soak (default 100)."
+    )
     # Internal: the work done by the child processes, connected to the bench database.
-    parser.add_argument("--phase", choices=["generate", "measure", "undo"], help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=["generate", "measure", "undo", "soak"], help=argparse.SUPPRESS)
     parser.add_argument("--output", help=argparse.SUPPRESS)
     return parser
 
@@ -61,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     parser = build_parser()
     options = vars(parser.parse_args(argv))
+    soaking = options["soak"]
+    defaults = {
+        "cases": 10_000 if soaking else 100_000,
+        "database_name": "helpdesk_loadtest" if soaking else "helpdesk_bench",
+        "duration": 60 if soaking else 10,
+    }
+    options.update({key: value for key, value in defaults.items() if options[key] is None})
     if options["cases"] < 1 or options["events_per_case"] < 1:
         parser.error("--cases and --events-per-case must be at least 1.")
     try:
@@ -78,7 +96,11 @@ def run(options: dict) -> None:
         _child(options)
         return
     meta, env = _prepare(options)
-    if not options["generate_only"]:
+    if options["generate_only"]:
+        return
+    if options["soak"]:
+        _soak(options, env)
+    else:
         _measure(options, meta, env)
 
 
@@ -123,7 +145,7 @@ def _run_child(phase: str, options: dict, env: dict) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder) / "output.json"
         arguments = ["--output", str(output), "--database-name", options["database_name"]]
-        for option in ("cases", "events_per_case", "organizations", "requests", "only"):
+        for option in ("cases", "events_per_case", "organizations", "requests", "only", "clients"):
             arguments += [f"--{option.replace('_', '-')}", str(options[option])]
         database.bench(phase, arguments, env)
         return json.loads(output.read_text())
@@ -148,6 +170,8 @@ def _child(options: dict) -> None:
 
         only = {key for key in options["only"].split(",") if key}
         output.write_text(json.dumps(measure(meta["facts"], options["requests"], only, out=_say)))
+    elif options["phase"] == "soak":
+        output.write_text(json.dumps(soak.personas(meta["facts"], options["clients"])))
     elif meta["facts"].get("last_case_id"):
         from .generate import measurements_undo
 
@@ -213,3 +237,31 @@ def _undo(options: dict, env: dict) -> None:
     deleted = _run_child("undo", options, env)["deleted"]
     if deleted:
         _say(f"Deleted the {deleted:,} rows that measuring created (cases and what hangs on them)")
+
+
+def _soak(options: dict, env: dict) -> None:
+    """The load test: sign in, drive the main pages, count every answer; a BenchError if any failed."""
+    database.manage(["collectstatic", "--noinput", "-v", "0"], env)
+    _undo(options, env)  # what an interrupted run left behind
+    load_before = report.load_average()
+    try:
+        people = _run_child("soak", options, env)
+        clients, duration = options["clients"], options["duration"]
+        _say(
+            f"Load test: {clients} clients as {len(people)} users for {duration} s, gunicorn with "
+            f"{load.WORKERS} sync workers on 127.0.0.1, the Python load generator"
+        )
+        with load.Gunicorn(env) as server:
+            figures = soak.soak_run(server.port, people, clients=clients, duration=duration, out=_say)
+    finally:
+        _undo(options, env)
+    text = soak.soak_report(
+        figures,
+        clients=clients,
+        people=len(people),
+        load_before=load_before,
+        load_after=report.load_average(),
+    )
+    _say("\n" + text)
+    if figures["errors"]:
+        raise BenchError(f"{figures['errors']} requests failed under load (above).")

@@ -64,7 +64,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path, a parameter or a cookie (WhiteNoise, sessions, views): a NUL there is
+    # answered 404/400 here. After SecurityMiddleware, so that answer carries the security headers too.
+    "helpdesk.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files stay cacheable; outside the session middleware, so it sees the session
+    # cookie a sign-in sets and the 503 of a database outage raised in any middleware below.
+    "helpdesk.middleware.PrivateCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -123,6 +129,8 @@ else:
         ) from error
 
     DATABASES = {"default": dj_database_url.parse(database_url())}
+# A kept connection that died while idle (PostgreSQL restarted, the backend killed) is replaced before use;
+# one that dies during a request answers 503 (helpdesk/errors.py) and is closed when the request ends.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,3 +16,6 @@ urlpatterns = [
     path("knowledge/", include("docs.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers 503 with the outage page; any other error Django's 500.
+handler500 = "helpdesk.errors.server_error"
