@@ -1,6 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from helpdesk.models import AuditEvent
@@ -43,19 +42,9 @@ def members_of(organization: Organization) -> QuerySet[Membership]:
 
 
 def audit_events_for(organization: Organization | None) -> QuerySet[AuditEvent]:
-    """An organization's events, including its members' sign-ins; None means every event (vendor admins)."""
+    """An organization's events, its members' sign-ins and password changes included (those they made while
+    members: AuditEvent.member_of); None means every event (vendor admins)."""
     events = AuditEvent.objects.for_list()
     if organization is None:
         return events
-    member_ids = Membership.objects.filter(organization=organization).values("user_id")
-    return events.filter(
-        Q(organization=organization)
-        | Q(organization__isnull=True, actor_id__in=member_ids)
-        | Q(
-            organization__isnull=True,
-            target_type="accounts.user",
-            target_id__in=Membership.objects.filter(organization=organization).values_list(
-                Cast("user_id", CharField()), flat=True
-            ),
-        )
-    )
+    return events.filter(Q(organization=organization) | Q(member_of__contains=[organization.pk]))

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import outbox, throttle
 from helpdesk.models import AuditEvent
 from helpdesk.services import audit_record
 
@@ -222,7 +223,9 @@ def invitation_create(
         details={"email": email, "roles": invitation.roles},
         ip_address=ip_address,
     )
-    transaction.on_commit(lambda: tasks.invitation_send.delay(invitation.pk, token))
+    # The clear token waits in the outbox row until the broker takes the task (the row then forgets it):
+    # the link is mailed from there only, it is single-use and expires; the invitation keeps its hash.
+    outbox.enqueue(tasks.invitation_send, invitation.pk, token)
     return invitation, token
 
 
@@ -367,10 +370,14 @@ def organization_update(*, organization: Organization, by: User, ip_address: str
 
 def password_reset_request(*, email: str) -> None:
     """Queue a reset link, sent after commit, for each active account with this address that has a password.
-    The page answers the same whether or not there is one, so it reveals no account."""
-    for user in User.objects.filter(email__iexact=email.strip(), is_active=True):
+    The page answers the same whether or not there is one, so it reveals no account. At most one e-mail per
+    address in 5 minutes (helpdesk.throttle): repeated requests flood no mailbox and are answered the same."""
+    email = email.strip().lower()
+    if throttle.over_limit(None, "password-reset-email", key=throttle.fixed(email)):
+        return
+    for user in User.objects.filter(email__iexact=email, is_active=True):
         if user.has_usable_password():
-            transaction.on_commit(lambda user_id=user.pk: tasks.password_reset_send.delay(user_id))
+            outbox.enqueue(tasks.password_reset_send, user.pk)
 
 
 def password_changed_record(*, user: User, ip_address: str | None, through_reset: bool) -> None:

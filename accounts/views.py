@@ -1,3 +1,5 @@
+import math
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -9,6 +11,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from helpdesk import throttle
 from helpdesk.pagination import page_of
 from helpdesk.permissions import CURRENT_ORGANIZATION, GLOBALLY, has_global_perm, is_allowed, require_perm
 from helpdesk.services import client_ip
@@ -29,8 +32,23 @@ from .models import Organization
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in. Failures for one account from one address lock that pair (django-axes, settings AXES_*);
+    failures from one address over any accounts (someone trying many) block the address for a while."""
+
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        failures = throttle.usage(request, "sign-in-failures", key="ip", increment=False)
+        if failures and failures["count"] >= failures["limit"]:
+            retry_after = max(failures["time_left"], 1)
+            context = {"by_address": True, "minutes": math.ceil(retry_after / 60)}
+            return throttle.too_many_requests(request, retry_after, "registration/locked_out.html", context)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.usage(self.request, "sign-in-failures", key="ip")
+        return super().form_invalid(form)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

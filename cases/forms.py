@@ -5,12 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from helpdesk.bilingual import BilingualChoiceField
 from helpdesk.forms import AttachmentsFormMixin
+from helpdesk.idempotency import OncePerSubmissionForm
+from helpdesk.limits import CASE_TEXT_MAX, STATUS_NOTE_MAX, TOO_LONG, TOO_LONG_CASE_TEXT
 from releases.models import Module
 
 from .models import Case, Category
 
 
-class CaseCreateForm(AttachmentsFormMixin):
+class CaseCreateForm(OncePerSubmissionForm, AttachmentsFormMixin):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = BilingualChoiceField(label=_("Category"), queryset=Category.objects.filter(is_active=True))
     module = BilingualChoiceField(
@@ -22,14 +24,22 @@ class CaseCreateForm(AttachmentsFormMixin):
     description = forms.CharField(
         label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=CASE_TEXT_MAX,
+        error_messages={"max_length": TOO_LONG_CASE_TEXT},
         help_text=_("What happened, what you expected, and the steps to see it. Markdown is allowed."),
     )
 
     field_order = ["title", "category", "module", "priority", "description", "files"]
 
 
-class ReplyForm(AttachmentsFormMixin):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+class ReplyForm(OncePerSubmissionForm, AttachmentsFormMixin):
+    body = forms.CharField(
+        label=_("Reply"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=CASE_TEXT_MAX,
+        error_messages={"max_length": TOO_LONG_CASE_TEXT},
+    )
     is_internal = forms.BooleanField(
         label=_("Internal note (only Jupiter Software staff see it)"), required=False
     )
@@ -49,7 +59,9 @@ class ReplyForm(AttachmentsFormMixin):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Case.Status.choices)
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(
+        required=False, max_length=STATUS_NOTE_MAX, error_messages={"max_length": TOO_LONG}
+    )
 
 
 class AssignForm(forms.Form):

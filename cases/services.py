@@ -12,8 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk import outbox
 from helpdesk.files import file_facts, staged_claim, validate_upload
 from helpdesk.fulltext import SEARCH_CONFIG
+from helpdesk.limits import CASE_TEXT_MAX, TOO_LONG_CASE_TEXT, check_length
 from helpdesk.permissions import has_org_perm, is_staff
 
 from . import tasks
@@ -73,13 +75,25 @@ def _allocate_reference(year: int) -> str:
     return f"JS-{year}-{number:06d}"
 
 
+# PostgreSQL refuses a tsvector over 1 MB, and a case's vector grows with every public reply. Each text adds
+# at most INDEX_CHARS characters, whose vector is at most about 10.5 bytes a character (the worst measured:
+# distinct hyphenated CJK words; ordinary prose is under 1, 100,000 distinct URLs 2.5), so 210 KB; a text is
+# added only while the vector stays within SEARCH_VECTOR_MAX_BYTES, so it never comes near 1 MB. Title and
+# description come first and are always indexed; the replies of a case that long beyond that bound are not.
+INDEX_CHARS = CASE_TEXT_MAX
+SEARCH_VECTOR_MAX_BYTES = 512 * 1024
+
+
 def _index_text(case_id: int, text: str, weight: str) -> None:
     """Add text to the case's full-text vector (title, description, public replies; never notes)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE cases_case SET search_vector = coalesce(search_vector, ''::tsvector) "
-            "|| setweight(to_tsvector(%s::regconfig, %s), %s) WHERE id = %s",
-            [SEARCH_CONFIG, text, weight, case_id],
+            "WITH grown AS (SELECT coalesce(search_vector, ''::tsvector) "
+            "  || setweight(to_tsvector(%s::regconfig, left(%s, %s)), %s) AS vector "
+            "  FROM cases_case WHERE id = %s FOR UPDATE) "
+            "UPDATE cases_case SET search_vector = grown.vector FROM grown "
+            "WHERE cases_case.id = %s AND pg_column_size(grown.vector) <= %s",
+            [SEARCH_CONFIG, text, INDEX_CHARS, weight, case_id, case_id, SEARCH_VECTOR_MAX_BYTES],
         )
 
 
@@ -87,7 +101,7 @@ def _event(case: Case, kind: str, author, *, body: str = "", internal: bool = Fa
     event = CaseEvent.objects.create(
         case=case, kind=kind, author=author, body=body, is_internal=internal, data=data
     )
-    transaction.on_commit(lambda: tasks.case_event_notify.delay(event.pk))
+    outbox.enqueue(tasks.case_event_notify, event.pk)
     return event
 
 
@@ -127,6 +141,7 @@ def case_create(
     staged=(),
 ) -> Case:
     """Log a case with a gap-free reference, its attachments and timeline, and hand it to a consultant."""
+    check_length(description, CASE_TEXT_MAX, TOO_LONG_CASE_TEXT)
     now = timezone.now()
     case = Case.objects.create(
         reference=_allocate_reference(timezone.localtime(now).year),
@@ -245,7 +260,7 @@ def consultant_set_availability(*, user, available: bool) -> ConsultantStatus:
             status.idle_since = timezone.now()
         status.save(update_fields=["is_available", "idle_since"])
         if available:
-            transaction.on_commit(tasks.queue_assign.delay)
+            outbox.enqueue(tasks.queue_assign)
     return status
 
 
@@ -274,6 +289,7 @@ def case_reply(*, case: Case, author, body: str, internal: bool = False, files=(
     """Add a public reply or (staff only) an internal note, with attachments."""
     if not body.strip() and not files and not staged:
         raise ValidationError(_("Write a reply or attach a file."))
+    check_length(body, CASE_TEXT_MAX, TOO_LONG_CASE_TEXT)
     case = Case.objects.select_for_update().select_related("organization").get(pk=case.pk)
     refusal = reply_refusal(case, author, internal=internal)
     if refusal:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from helpdesk.files import download_response
 from helpdesk.htmx import is_htmx, safe_next
+from helpdesk.idempotency import submit_once
 from helpdesk.pagination import page_of
 from helpdesk.permissions import (
     CURRENT_ORGANIZATION,
@@ -18,6 +19,7 @@ from helpdesk.permissions import (
     organization_scope,
     require_perm,
 )
+from helpdesk.throttle import throttle
 
 from . import analysis, export, saved_searches, selectors, services
 from .forms import AssignForm, CaseCreateForm, ReplyForm, StatusForm
@@ -68,8 +70,14 @@ def _case_list_context(request, params, save_form=None) -> dict:
     }
 
 
+def _is_search(request) -> bool:
+    """A list with words or filters is a search (rate-limited); the plain list and its pages are not."""
+    return bool(filter_query_string(request.GET))
+
+
 @require_GET
 @require_perm("cases.view_org_cases")
+@throttle("case-search", when=_is_search)
 def case_list(request):
     """The organization's cases for customers, every case for staff; filters and full text in the URL."""
     context = _case_list_context(request, request.GET)
@@ -85,29 +93,30 @@ def case_list(request):
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.create_case", where=CURRENT_ORGANIZATION)
 def case_create(request):
-    membership = request.membership
     form = CaseCreateForm(request.POST or None, request.FILES or None, user=request.user)
     staged = []
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
-            case = services.case_create(
-                organization=membership.organization,
-                reporter=request.user,
-                category=data["category"],
-                module=data["module"],
-                priority=data["priority"],
-                title=data["title"],
-                description=data["description"],
-                files=data["files"],
-                staged=data["staged"],
-            )
-            messages.success(
-                request, _("Case %(reference)s has been logged.") % {"reference": case.reference}
-            )
-            return redirect(case)
+            # The form sent twice (a double click) logs one case: the second is shown the first.
+            return submit_once(request, form, lambda: _case_logged(request, form.cleaned_data))
         staged = form.staged_after_failure()
     return render(request, "cases/case_create.html", {"form": form, "staged": staged})
+
+
+def _case_logged(request, data):
+    case = services.case_create(
+        organization=request.membership.organization,
+        reporter=request.user,
+        category=data["category"],
+        module=data["module"],
+        priority=data["priority"],
+        title=data["title"],
+        description=data["description"],
+        files=data["files"],
+        staged=data["staged"],
+    )
+    messages.success(request, _("Case %(reference)s has been logged.") % {"reference": case.reference})
+    return redirect(case)
 
 
 def _detail_context(request, case, reply_form=None, staged=()):
@@ -150,22 +159,26 @@ def case_reply(request, reference):
     )
     if form.is_valid():
         try:
-            services.case_reply(
-                case=case,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                internal=form.cleaned_data.get("is_internal", False),
-                files=form.cleaned_data["files"],
-                staged=form.cleaned_data["staged"],
-            )
+            # The form sent twice adds one reply: the second is shown the case.
+            return submit_once(request, form, lambda: _reply_added(request, case, form.cleaned_data))
         except ValidationError as error:
             form.add_error(None, error)
-        else:
-            messages.success(request, _("Your reply has been added."))
-            return redirect(case)
     staged = form.staged_after_failure()
     context = _detail_context(request, case, reply_form=form, staged=staged)
     return render(request, "cases/case_detail.html", context, status=400)
+
+
+def _reply_added(request, case, data):
+    services.case_reply(
+        case=case,
+        author=request.user,
+        body=data["body"],
+        internal=data.get("is_internal", False),
+        files=data["files"],
+        staged=data["staged"],
+    )
+    messages.success(request, _("Your reply has been added."))
+    return redirect(case)
 
 
 @require_POST
@@ -173,7 +186,7 @@ def case_status(request, reference):
     case = selectors.get_case_for(request.user, reference, "cases.reply_case")
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid status."))
+        messages.error(request, " ".join(form.errors.get("note", [])) or _("Choose a valid status."))
         return redirect(case)
     try:
         case = services.case_change_status(
@@ -313,6 +326,7 @@ def saved_search_delete(request, pk):
 
 @require_GET
 @require_perm("cases.analyse_cases")
+@throttle("case-export")
 def case_export(request):
     """The filtered cases the user may analyse as CSV or XLSX (cases.export says what goes in)."""
     form = _filter_form(request, request.GET)
@@ -328,6 +342,7 @@ def case_export(request):
 
 @require_GET
 @require_perm("cases.analyse_cases")
+@throttle("case-analysis")
 def case_analysis(request):
     """Charts and tables of the cases the user may analyse, with the list's filters (kept in the URL)."""
     form = _filter_form(request, request.GET or None)

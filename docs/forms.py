@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from helpdesk.bilingual import BilingualChoiceField
 from helpdesk.files import validate_upload
+from helpdesk.limits import FAQ_ANSWER_MAX, NEWS_TEXT_MAX, PAGE_MAX, SUMMARY_MAX, TOO_LONG, limit_length
 from helpdesk.models import StagedUpload
 from releases.models import Module
 
@@ -77,6 +78,11 @@ class FaqForm(forms.ModelForm):
         help_texts = {"body_hr": MARKDOWN_HELP, "body_en": MARKDOWN_HELP}
         widgets = {"body_hr": forms.Textarea(attrs={"rows": 8}), "body_en": forms.Textarea(attrs={"rows": 8})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("body_hr", "body_en"):
+            limit_length(self.fields[name], FAQ_ANSWER_MAX)
+
 
 class DocumentForm(forms.ModelForm):
     module = BilingualChoiceField(
@@ -109,6 +115,8 @@ class DocumentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizations"].queryset = _organizations()
+        for name in ("summary_hr", "summary_en"):
+            limit_length(self.fields[name], SUMMARY_MAX)
 
 
 class VersionForm(forms.Form):
@@ -127,6 +135,8 @@ class VersionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         required=False,
         help_text=MARKDOWN_HELP,
+        max_length=PAGE_MAX,
+        error_messages={"max_length": TOO_LONG},
     )
     staged = forms.ModelChoiceField(
         queryset=StagedUpload.objects.none(), required=False, widget=forms.HiddenInput
@@ -195,3 +205,6 @@ class NewsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organizations"].queryset = _organizations()
+        for language in ("hr", "en"):
+            limit_length(self.fields[f"summary_{language}"], SUMMARY_MAX)
+            limit_length(self.fields[f"body_{language}"], NEWS_TEXT_MAX)

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 from cases import selectors as case_selectors
 from cases.models import Case
+from helpdesk import outbox
 from helpdesk.emails import email_send
 from helpdesk.files import file_facts, staged_claim, validate_upload
+from helpdesk.limits import FAQ_ANSWER_MAX
 from helpdesk.models import AuditEvent
 from helpdesk.permissions import is_staff
 from helpdesk.services import audit_record
@@ -158,7 +160,8 @@ def faq_from_case(*, case: Case, by) -> FaqEntry:
     with translation.override(language):
         scrub = _identity_scrubber(case)
         title = scrub(case.title)[:200]
-        body = "\n\n".join(scrub(answer) for answer in answers)
+        # Capped like an answer written in the form: many long replies must not make it too big to index.
+        body = "\n\n".join(scrub(answer) for answer in answers)[:FAQ_ANSWER_MAX]
     return faq_save(
         by=by,
         status=FaqEntry.Status.DRAFT,
@@ -250,7 +253,7 @@ def news_save(*, post: NewsPost | None = None, by, organizations=(), **fields) -
         and post.email_sent_at is None
         and post.publish_at <= timezone.now()
     ):
-        transaction.on_commit(lambda: tasks.news_email_send.delay(post.pk))
+        outbox.enqueue(tasks.news_email_send, post.pk)
     return post
 
 
@@ -300,5 +303,5 @@ def news_emails_enqueue_due(*, now=None) -> int:
     ).values_list("pk", flat=True)
     ids = list(due)
     for post_id in ids:
-        tasks.news_email_send.delay(post_id)
+        outbox.enqueue(tasks.news_email_send, post_id)
     return len(ids)

@@ -11,6 +11,7 @@ from helpdesk.files import download_response, uploads_stage
 from helpdesk.htmx import is_htmx
 from helpdesk.pagination import page_of
 from helpdesk.permissions import GLOBALLY, is_staff, require_perm
+from helpdesk.throttle import throttle
 
 from . import selectors, services
 from .forms import DocumentFilterForm, DocumentForm, FaqFilterForm, FaqForm, NewsForm, SearchForm, VersionForm
@@ -36,8 +37,13 @@ def _save(form, save, **arguments):
 # --- Search -------------------------------------------------------------------------------------------------
 
 
+def _has_words(request) -> bool:
+    return bool(request.GET.get("q", "").strip())
+
+
 @require_GET
 @require_perm(selectors.VIEW)
+@throttle("knowledge-search", when=_has_words)
 def knowledge_search(request):
     """One search over FAQ, documents and news; without words, the most useful questions and latest news."""
     form = SearchForm(request.GET or None)

@@ -1,6 +1,8 @@
-"""Cross-cutting models: the audit trail, in-app notifications and staged uploads."""
+"""Cross-cutting models: the audit trail, in-app notifications, staged uploads and the task outbox."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +53,9 @@ class AuditEvent(models.Model):
     target_repr = models.CharField(_("object"), max_length=200, blank=True)
     details = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # A personal event (a sign-in, a password change) has no organization: it shows in the logs of the
+    # organizations its person was an active member of when it happened, these (helpdesk.services).
+    member_of = ArrayField(models.BigIntegerField(), default=list, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -58,7 +63,10 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organization", "-created_at"], name="audit_org_created_idx")]
+        indexes = [
+            models.Index(fields=["organization", "-created_at"], name="audit_org_created_idx"),
+            GinIndex(fields=["member_of"], name="audit_member_of_idx"),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_repr}"
@@ -133,3 +141,50 @@ class StagedUpload(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to send, written in the transaction of the change it belongs to (helpdesk.outbox): the
+    change and its task commit or roll back together, and a broker that is down delays the task instead of
+    losing it. The arguments are cleared once the broker has accepted the task (they may hold a token)."""
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            # The drain reads the pending rows oldest first; the sent ones, nearly all of the table, stay out.
+            models.Index(fields=["id"], condition=models.Q(sent_at__isnull=True), name="outbox_pending_idx"),
+            # The purge of the rows sent long ago.
+            models.Index(fields=["sent_at"], name="outbox_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_name} #{self.pk}"
+
+
+class FormSubmission(models.Model):
+    """One form sent and done (helpdesk.idempotency): the one-time token of the form as its user got it and
+    where its result is. The same form sent again (a double click, a repeated request) finds this row and is
+    shown that result instead of doing the work twice. Kept for a day."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "token"], name="form_submission_unique_token")]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.token}"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.forms",
     "guardian",
     "axes",
+    "django_ratelimit",
     "accounts",
     "releases",
     "cases",
@@ -154,21 +155,22 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 INVITATION_VALID_DAYS = 7
 
-# Throttling of failed sign-ins (django-axes): 5 failures for one account in 15 minutes lock it for 15.
+# Throttling of failed sign-ins (django-axes): 5 failures for one account from one address in 15 minutes
+# lock that account at that address for 15. Per (account, address), not per account: someone elsewhere who
+# knows an address cannot lock its owner (an organization's ADMIN...) out of their own browser. Failures
+# from one address over any accounts are limited too (helpdesk/throttle.py, accounts/views.py).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.axes.username_for_lockout"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-# The lock is per account by design: colleagues behind one office address must not lock each other out.
-# axes.W006 fears rotated user agents or cookies, which a username lock does not depend on.
 # security.W021: HSTS preloading is a lasting commitment of the domain (hstspreload.org) that its operator
 # makes with SECURE_HSTS_PRELOAD=1, not a default.
-SILENCED_SYSTEM_CHECKS = ["axes.W006", "security.W021"]
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous visitors hold no permissions
@@ -299,6 +301,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A broker host that does not answer must fail the outbox's drain quickly, not after the system's TCP timeout.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
@@ -307,28 +311,60 @@ CELERY_BEAT_SCHEDULE = {
         "task": "helpdesk.tasks.staged_uploads_purge",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every night at 03:30: the one-time tokens of forms sent more than a day ago (helpdesk/idempotency.py).
+    "form-submissions-purge": {
+        "task": "helpdesk.tasks.form_submissions_purge",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Every five minutes: e-mail the news posts whose publish time has come.
     "news-emails-due": {
         "task": "docs.tasks.news_emails_due",
         "schedule": crontab(minute="*/5"),
     },
+    # Every minute: send the tasks that a commit could not hand to the broker (helpdesk/outbox.py). One not
+    # run within the minute (no worker) expires: the next one does the same work.
+    "outbox-drain": {
+        "task": "helpdesk.tasks.outbox_drain",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Every night at 03:45: forget the outbox messages sent more than OUTBOX_KEEP_DAYS ago.
+    "outbox-purge": {
+        "task": "helpdesk.tasks.outbox_purge",
+        "schedule": crontab(hour=3, minute=45),
+    },
 }
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", 7))
 
 # --- Cache (Redis, or memory of the process) ----------------------------------------------------------------
 
 # Short-lived computed figures (the case analysis page keeps its aggregates for 60 seconds). With REDIS_URL
 # every worker shares them; without it (embedded default) and in tests each process keeps its own.
+# While Redis is down the pages work without the cache (helpdesk/cache.py), with a warning in the log.
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "helpdesk.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "helpdesk",
             "TIMEOUT": 300,
+            # A Redis that does not answer costs a request one short wait, not the socket's default minutes.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 300}}
+
+# Rate limits (django-ratelimit, helpdesk/throttle.py) count in this cache. While Redis cannot be reached
+# they let requests through rather than refuse everyone (a sign-in, a search) for want of a counter.
+RATELIMIT_FAIL_OPEN = True
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # E003: a per-process cache is not shared. Only without Redis: with one process (the embedded default,
+    # tests) the counts are exact; several processes would each count for themselves.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+# W001: django-ratelimit lists only django-redis among Redis caches. Django's own (which helpdesk.cache
+# extends) counts atomically as well: add is SET NX and incr is INCRBY.
+SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
 # --- Logging ------------------------------------------------------------------------------------------------
 

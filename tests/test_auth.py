@@ -142,6 +142,31 @@ def test_vendor_admin_sees_every_organization_in_the_audit_log(
     assert admin_user.pk not in {actor for _action, actor, _organization in one}
 
 
+def test_a_former_members_later_sign_ins_stay_out_of_the_organizations_log(
+    client_for, organization, other_organization, admin_user, other_org_user
+):
+    """Petra works for two organizations; the first deactivates her. Her sign-in from before stays in its
+    log; her sign-ins after it belong to the other organization's log only."""
+    petra = member_create(organization, [Role.STANDARD], email="petra@example.com")
+    services.member_add(organization=other_organization, user=petra, roles=[], by=None)
+    assert sign_in(client_for(), petra.email).status_code == 302
+    services.member_deactivate(
+        membership=Membership.objects.get(user=petra, organization=organization), by=admin_user
+    )
+    assert sign_in(client_for(), petra.email).status_code == 302
+
+    def her_sign_ins(viewer):
+        page = client_for(viewer).get(reverse("accounts:audit-list")).context["page"]
+        return [
+            event
+            for event in page
+            if event.action == AuditEvent.Action.SIGN_IN and event.actor_id == petra.pk
+        ]
+
+    assert len(her_sign_ins(admin_user)) == 1
+    assert len(her_sign_ins(other_org_user)) == 2
+
+
 # --- Account pages ------------------------------------------------------------------------------------------
 
 

@@ -80,26 +80,25 @@ class Worker:
         pytest.fail(f"the Celery worker was not ready within {WAIT_SECONDS} s:\n{self.log()}")
 
 
-@pytest.fixture
-def celery_worker(transactional_db, smtp_server, worker_queue, tmp_path):
-    """`celery worker` in its own process, on the test database, sending mail to the test SMTP server."""
-    _mailbox, smtp_port = smtp_server
+@contextmanager
+def worker_running(*, broker_url: str, queue_name: str, smtp_port: int, log_path, pool: str = "solo"):
+    """`celery worker` in its own process on `broker_url`, on the test database, sending mail to the test
+    SMTP server; stopped when the block ends."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(connection.settings_dict),
-        "REDIS_URL": redis_url(),
+        "REDIS_URL": broker_url,
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_USE_TLS": "0",
         "SECRET_KEY": settings.SECRET_KEY,  # the reset token it makes must check out here
         "DEBUG": "1",
     }
-    log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
                 *(sys.executable, "-m", "celery", "-A", "helpdesk", "worker"),
-                *("--pool=solo", "--concurrency=1", "-Q", worker_queue, "--loglevel=INFO"),
+                *(f"--pool={pool}", "--concurrency=1", "-Q", queue_name, "--loglevel=INFO"),
                 *("--without-heartbeat", "--without-gossip", "--without-mingle"),
             ],
             cwd=settings.BASE_DIR,
@@ -118,6 +117,16 @@ def celery_worker(transactional_db, smtp_server, worker_queue, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, smtp_server, worker_queue, tmp_path):
+    """A worker on the real Redis broker, taking the tasks of this test's own queue."""
+    _mailbox, smtp_port = smtp_server
+    with worker_running(
+        broker_url=redis_url(), queue_name=worker_queue, smtp_port=smtp_port, log_path=tmp_path / "worker.log"
+    ) as worker:
+        yield worker
 
 
 @contextmanager

@@ -143,9 +143,22 @@ def test_a_future_post_is_mailed_by_the_periodic_check_once_its_time_comes(
     assert mail.outbox == []
 
     NewsPost.objects.filter(pk=post.pk).update(publish_at=timezone.now() - timedelta(minutes=1))
-    assert services.news_emails_enqueue_due() == 1  # eager in tests: sent right away
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.news_emails_enqueue_due() == 1  # eager in tests: sent after the commit
     assert [message.to for message in mail.outbox] == [[standard_user.email]]
     assert services.news_emails_enqueue_due() == 0
+
+
+def test_the_post_email_links_its_images_instead_of_loading_them(
+    vendor_admin, standard_user, django_capture_on_commit_callbacks
+):
+    body = "The new screen:\n\n![screen](https://cdn.example.test/screen.png)"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.news_save(by=vendor_admin, **_post(body_en=body, body_hr=body))
+
+    html, _mimetype = mail.outbox[0].alternatives[0]
+    assert "<img" not in html
+    assert '<a href="https://cdn.example.test/screen.png"' in html
 
 
 def test_a_draft_with_email_is_not_mailed(vendor_admin, standard_user, django_capture_on_commit_callbacks):
