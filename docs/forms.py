@@ -43,15 +43,11 @@ class DocumentFilterForm(forms.Form):
         self.fields["product"].choices = [("", _("All products")), *((name, name) for name in products)]
 
 
-def _organizations():
-    return Organization.objects.filter(is_active=True).order_by("name")
-
-
 def audience_field(label, help_text) -> forms.ModelMultipleChoiceField:
-    """The organizations a restricted document or post is for (the menu is filled in the form's __init__)."""
+    """The organizations a restricted document or post is for: the active ones (each form reads them anew)."""
     return forms.ModelMultipleChoiceField(
         label=label,
-        queryset=Organization.objects.none(),
+        queryset=Organization.objects.filter(is_active=True).order_by("name"),
         required=False,
         help_text=help_text,
         widget=forms.SelectMultiple(attrs={"size": 6}),
@@ -114,7 +110,6 @@ class DocumentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = _organizations()
         for name in ("summary_hr", "summary_en"):
             limit_length(self.fields[name], SUMMARY_MAX)
 
@@ -204,7 +199,6 @@ class NewsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = _organizations()
         for language in ("hr", "en"):
             limit_length(self.fields[f"summary_{language}"], SUMMARY_MAX)
             limit_length(self.fields[f"body_{language}"], NEWS_TEXT_MAX)

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.integration import CLAMD
+from tests.integration import CLAMD, process_stop
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 # Signatures of a database that is not ClamAV's own are reported with ".UNOFFICIAL" appended.
@@ -60,10 +60,5 @@ def clamd_socket(tmp_path_factory):
             time.sleep(0.2)
         yield path
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process)
         log.close()

@@ -83,3 +83,14 @@ def case_create(organization: Organization, reporter: User, **fields) -> Case:
     fields.setdefault("title", "Invoice printing fails")
     fields.setdefault("description", "Printing an invoice shows an empty page.")
     return case_services.case_create(organization=organization, reporter=reporter, **fields)
+
+
+def case_form_data(**extra) -> dict:
+    """What a customer types into the new-case form (category from the catalogue), and `extra` fields."""
+    return {
+        "title": "Stock report is wrong",
+        "category": category_get().pk,
+        "priority": "high",
+        "description": "The totals differ from the warehouse list.",
+        **extra,
+    }

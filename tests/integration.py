@@ -2,6 +2,7 @@
 that needs one skips with the reason when it is missing, and fails instead when REQUIRE_SERVICES=1 (CI)."""
 
 import os
+import subprocess
 from urllib.parse import quote, urlencode
 
 import pytest
@@ -77,3 +78,13 @@ def database_url(settings_dict) -> str:
     options = {key: value for key, value in settings_dict["OPTIONS"].items() if isinstance(value, str | int)}
     query = f"?{urlencode(options)}" if options else ""
     return f"postgres://{user}@{host}{port}/{quote(settings_dict['NAME'], safe='')}{query}"
+
+
+def process_stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a service a test started: SIGTERM, and SIGKILL if it has not exited within `timeout` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

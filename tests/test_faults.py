@@ -25,7 +25,15 @@ from helpdesk import outbox
 from helpdesk.models import Notification, OutboxMessage
 from helpdesk.tasks import outbox_drain
 from tests.factories import case_create, category_get
-from tests.worker import WAIT_SECONDS, Mailbox, free_port, mail_wait, tasks_sent_to, worker_running
+from tests.worker import (
+    WAIT_SECONDS,
+    Mailbox,
+    free_port,
+    mail_wait,
+    smtp_serving,
+    tasks_sent_to,
+    worker_running,
+)
 
 pytestmark = pytest.mark.redis
 
@@ -150,14 +158,10 @@ class HoldingMailbox(Mailbox):
 
 @pytest.fixture
 def holding_smtp_server():
-    from aiosmtpd.controller import Controller
-
     mailbox = HoldingMailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield mailbox, controller.port
-    mailbox.released.set()
-    controller.stop()
+    with smtp_serving(mailbox) as server:
+        yield server
+        mailbox.released.set()
 
 
 def test_a_task_whose_worker_is_killed_inside_runs_again_and_notifies_once(

@@ -16,7 +16,7 @@ from django.db import connection
 from kombu import pools as kombu_pools
 
 from helpdesk.celery import app
-from tests.integration import database_url, redis_url
+from tests.integration import database_url, process_stop, redis_url
 
 WAIT_SECONDS = 30
 
@@ -38,15 +38,23 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
+@contextmanager
+def smtp_serving(mailbox):
+    """An SMTP server on a free local port that hands what it receives to `mailbox` (an aiosmtpd handler)."""
     from aiosmtpd.controller import Controller
 
-    mailbox = Mailbox()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    yield mailbox, controller.port
-    controller.stop()
+    try:
+        yield mailbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    with smtp_serving(Mailbox()) as server:
+        yield server
 
 
 @pytest.fixture
@@ -111,12 +119,7 @@ def worker_running(*, broker_url: str, queue_name: str, smtp_port: int, log_path
         worker.wait_until_ready()
         yield worker
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        process_stop(process)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from cases import services
 from cases.models import Attachment, Case
 from helpdesk import files
 from helpdesk.models import StagedUpload
-from tests.factories import case_create, category_get
+from tests.factories import case_create, case_form_data
 
 LIMIT = 100  # bytes: ATTACHMENT_MAX_BYTES in these tests
 REPORT = b"%PDF-1.4 the stock report"
@@ -25,16 +25,6 @@ def media(settings, tmp_path):
 
 def upload(name: str, content: bytes = REPORT, content_type: str = "application/pdf"):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def create_data(**extra):
-    return {
-        "title": "Stock report is wrong",
-        "category": category_get().pk,
-        "priority": "high",
-        "description": "The totals differ from the warehouse list.",
-        **extra,
-    }
 
 
 @pytest.mark.parametrize(
@@ -54,7 +44,7 @@ def test_refused_file_keeps_the_form_and_stages_the_good_files(bad, message, sta
     name, content = bad
 
     response = client.post(
-        reverse("cases:case-create"), create_data(files=[upload("report.pdf"), upload(name, content)])
+        reverse("cases:case-create"), case_form_data(files=[upload("report.pdf"), upload(name, content)])
     )
 
     assert response.status_code == 200
@@ -70,7 +60,7 @@ def test_refused_file_keeps_the_form_and_stages_the_good_files(bad, message, sta
     assert f'name="staged" value="{staged.pk}"' in html
 
     # Sent again without any file: the staged one becomes the case's attachment, no second upload needed.
-    response = client.post(reverse("cases:case-create"), create_data(staged=[staged.pk]))
+    response = client.post(reverse("cases:case-create"), case_form_data(staged=[staged.pk]))
 
     assert response.status_code == 302
     case = Case.objects.get()
@@ -85,7 +75,9 @@ def test_refused_file_keeps_the_form_and_stages_the_good_files(bad, message, sta
 def test_invalid_field_stages_the_files_sent_with_it(standard_user, client_for):
     client = client_for(standard_user)
 
-    response = client.post(reverse("cases:case-create"), create_data(title="", files=[upload("report.pdf")]))
+    response = client.post(
+        reverse("cases:case-create"), case_form_data(title="", files=[upload("report.pdf")])
+    )
 
     assert response.status_code == 200
     assert "The totals differ from the warehouse list." in response.content.decode()
@@ -95,7 +87,9 @@ def test_invalid_field_stages_the_files_sent_with_it(standard_user, client_for):
 def test_someone_elses_staged_file_cannot_be_claimed(standard_user, admin_user, client_for):
     (theirs,) = files.uploads_stage(user=admin_user, files=[upload("salaries.pdf")])
 
-    response = client_for(standard_user).post(reverse("cases:case-create"), create_data(staged=[theirs.pk]))
+    response = client_for(standard_user).post(
+        reverse("cases:case-create"), case_form_data(staged=[theirs.pk])
+    )
 
     assert response.status_code == 200  # not a valid choice for this user
     assert not Case.objects.exists()

@@ -17,7 +17,7 @@ from docs.tests.factories import DocumentFactory
 from helpdesk import clamav
 from helpdesk.models import AuditEvent, StagedUpload
 from tests.clamav import EICAR, EICAR_SIGNATURE, STREAM_MAX_BYTES
-from tests.factories import case_create, category_get
+from tests.factories import case_create, case_form_data, category_get
 from tests.worker import free_port
 
 REPORT = b"%PDF-1.4 the stock report"
@@ -41,16 +41,6 @@ def upload(name: str, content: bytes = REPORT):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def create_data(**extra):
-    return {
-        "title": "Stock report is wrong",
-        "category": category_get().pk,
-        "priority": "high",
-        "description": "The totals differ from the warehouse list.",
-        **extra,
-    }
-
-
 def stored_contents(media) -> list[bytes]:
     return [path.read_bytes() for path in media.rglob("*") if path.is_file()]
 
@@ -69,7 +59,7 @@ def test_an_infected_file_is_refused_on_a_new_case_and_the_rest_is_kept(
     scanner, standard_user, client_for, media
 ):
     response = client_for(standard_user).post(
-        reverse("cases:case-create"), create_data(files=[upload("report.pdf"), upload("eicar.txt", EICAR)])
+        reverse("cases:case-create"), case_form_data(files=[upload("report.pdf"), upload("eicar.txt", EICAR)])
     )
 
     assert response.status_code == 200
@@ -144,7 +134,7 @@ def test_clean_files_pass_the_scanner_and_are_stored(scanner, standard_user, cli
 
     response = client_for(standard_user).post(
         reverse("cases:case-create"),
-        create_data(files=[upload("report.pdf"), upload("stock.xlsx", spreadsheet)]),
+        case_form_data(files=[upload("report.pdf"), upload("stock.xlsx", spreadsheet)]),
     )
 
     assert response.status_code == 302
@@ -164,7 +154,7 @@ def test_a_file_the_scanner_will_not_take_is_refused_not_stored_unscanned(
     too_long_for_clamd = b"x" * (2 * STREAM_MAX_BYTES)
 
     response = client_for(standard_user).post(
-        reverse("cases:case-create"), create_data(files=[upload("dump.txt", too_long_for_clamd)])
+        reverse("cases:case-create"), case_form_data(files=[upload("dump.txt", too_long_for_clamd)])
     )
 
     assert response.status_code == 200
@@ -183,7 +173,7 @@ def test_uploads_are_refused_while_the_scanner_does_not_answer(
         settings.CLAMAV_HOST, settings.CLAMAV_PORT = "127.0.0.1", free_port()
 
     response = client_for(standard_user).post(
-        reverse("cases:case-create"), create_data(files=[upload("report.pdf")])
+        reverse("cases:case-create"), case_form_data(files=[upload("report.pdf")])
     )
 
     assert response.status_code == 200
@@ -197,7 +187,7 @@ def test_uploads_are_refused_while_the_scanner_does_not_answer(
 
 def test_without_a_scanner_uploads_are_accepted_as_before(standard_user, client_for):
     response = client_for(standard_user).post(
-        reverse("cases:case-create"), create_data(files=[upload("eicar.txt", EICAR)])
+        reverse("cases:case-create"), case_form_data(files=[upload("eicar.txt", EICAR)])
     )
 
     assert response.status_code == 302
@@ -243,7 +233,7 @@ def test_a_file_is_sent_to_the_scanner_once_per_submit(scanner, standard_user, c
     monkeypatch.setattr(clamav, "scan", counting_scan)
 
     response = client_for(standard_user).post(
-        reverse("cases:case-create"), create_data(files=[upload("report.pdf")])
+        reverse("cases:case-create"), case_form_data(files=[upload("report.pdf")])
     )
 
     assert response.status_code == 302
