@@ -32,8 +32,14 @@ MEMBER_PERMISSIONS = frozenset(
 )
 
 # FIN_ADMIN and SYS_ADMIN gain their own codenames with licensing, billing, releases and monitoring.
-FIN_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS
-SYS_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS
+# FIN_ADMIN reads the licence's terms (state, dates, support contract, history), SYS_ADMIN its modules.
+FIN_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | {"licensing.view_licence_terms"}
+SYS_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | {
+    "licensing.view_granules",
+    # The upgrade packages: seen and downloaded while the licence covers the product and support is active.
+    "releases.view_releases",
+    "releases.download_package",
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STANDARD: MEMBER_PERMISSIONS,
@@ -72,6 +78,10 @@ STAFF_PERMISSIONS = frozenset(
         "cases.view_queue",
         "cases.analyse_cases",
         "docs.view_knowledge",
+        "licensing.view_licence_terms",
+        "licensing.view_granules",
+        "licensing.view_licence_list",
+        "releases.view_releases",
     }
 )
 
@@ -86,5 +96,9 @@ STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
         "accounts.manage_members",
         "helpdesk.view_auditevent",
         "docs.manage_knowledge",
+        "licensing.manage_licences",
+        # Vendor admins publish releases and may download any package (to check what they published).
+        "releases.manage_releases",
+        "releases.download_package",
     },
 }

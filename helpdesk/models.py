@@ -35,6 +35,12 @@ class AuditEvent(models.Model):
         DOCUMENT_VERSION_ADDED = "document_version_added", _("Document version added")
         NEWS_SAVED = "news_saved", _("News post saved")
         UPLOAD_INFECTED = "upload_infected", _("Infected upload refused")
+        RELEASE_SAVED = "release_saved", _("Release saved")
+        RELEASE_PUBLISHED = "release_published", _("Release published")
+        RELEASE_FILE_ADDED = "release_file_added", _("Release file added")
+        PACKAGE_DOWNLOADED = "package_downloaded", _("Upgrade package downloaded")
+        INSTALLED_VERSION_SET = "installed_version_set", _("Installed version recorded")
+        LICENCE_CHANGED = "licence_changed", _("Licence changed")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

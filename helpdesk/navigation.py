@@ -11,7 +11,8 @@ from django.urls import reverse
 class NavEntry:
     label: str  # a lazy translation
     url_name: str
-    perm: str | None  # shown to holders of this codename (global or in the current organization)
+    # Shown to holders of this codename, or of any of these codenames (global or in the current organization).
+    perm: str | tuple[str, ...] | None
     order: int
     needs_organization: bool  # only while the user works in an organization (e.g. its member list)
 
@@ -20,7 +21,12 @@ ENTRIES: list[NavEntry] = []
 
 
 def nav_register(
-    label, url_name: str, *, perm: str | None = None, order: int = 50, needs_organization: bool = False
+    label,
+    url_name: str,
+    *,
+    perm: str | tuple[str, ...] | None = None,
+    order: int = 50,
+    needs_organization: bool = False,
 ) -> None:
     """Add an entry to the header (once: AppConfig.ready may run more than once in tests)."""
     if not any(entry.url_name == url_name for entry in ENTRIES):
@@ -37,5 +43,11 @@ def nav_items(perms: frozenset[str], *, in_organization: bool) -> list[tuple[str
     return [
         (entry.label, reverse(entry.url_name))
         for entry in ENTRIES
-        if (entry.perm is None or entry.perm in perms) and (in_organization or not entry.needs_organization)
+        if _holds(perms, entry.perm) and (in_organization or not entry.needs_organization)
     ]
+
+
+def _holds(perms: frozenset[str], wanted: str | tuple[str, ...] | None) -> bool:
+    if wanted is None:
+        return True
+    return wanted in perms if isinstance(wanted, str) else any(perm in perms for perm in wanted)

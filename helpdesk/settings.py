@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "accounts",
     "releases",
+    "licensing",
     "cases",
     "docs",
 ]
@@ -332,6 +333,11 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-purge": {
         "task": "helpdesk.tasks.outbox_purge",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Every morning at 07:00: licence and support expiry reminders (60, 30 and 7 days before), each sent once.
+    "licence-reminders": {
+        "task": "licensing.tasks.licence_reminders_due",
+        "schedule": crontab(hour=7, minute=0),
     },
 }
 OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", 7))

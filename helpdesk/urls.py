@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("cases.urls")),
     path("knowledge/", include("docs.urls")),
+    path("licence/", include("licensing.urls")),
+    path("releases/", include("releases.urls")),
     path("admin/", admin.site.urls),
 ]
 
