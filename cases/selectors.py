@@ -137,3 +137,11 @@ def cases_logged_since(reporter_ids, since) -> dict[int, list]:
     for reporter_id, created_at in rows:
         logged.setdefault(reporter_id, []).append(created_at)
     return logged
+
+
+def case_deliveries(case: Case) -> list:
+    """The published releases that deliver the case, oldest first: "delivered in X.Y". Only suggestions are
+    delivered, so other cases cost no query."""
+    if case.category.code != "suggestion":
+        return []
+    return list(case.delivered_in.published().select_related("product").order_by("released_on", "pk"))

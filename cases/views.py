@@ -127,6 +127,7 @@ def _detail_context(request, case, reply_form=None, staged=()):
     return {
         "case": case,
         "timeline": selectors.case_timeline(case, include_internal=internal),
+        "deliveries": selectors.case_deliveries(case),
         "reply_form": reply_form or ReplyForm(user=user, can_write_internal=internal),
         "staged": staged,
         "can_reply": services.may_reply(case, user),

@@ -17,9 +17,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from . import clamav
@@ -102,13 +103,16 @@ def extension_of(name: str) -> str:
     return os.path.splitext(name)[1].lower().lstrip(".")
 
 
-def validate_upload(upload, *, by=None, also_allowed: frozenset[str] = frozenset()) -> None:
+def validate_upload(
+    upload, *, by=None, also_allowed: frozenset[str] = frozenset(), max_bytes: int | None = None
+) -> None:
     """Refuse a file that is too large, of a denied type, an image that is not what its name says, or
     infected, with a message naming it; an infected file is audited as `by`'s attempt. `also_allowed` lifts
-    the deny-list for extensions a caller only ever serves as downloads (web pages in docs). Every path that
-    stores an upload calls this before storing it."""
+    the deny-list for extensions a caller only ever serves as downloads (web pages in docs); `max_bytes`
+    replaces the attachment limit (upgrade packages are larger). Every path that stores an upload calls this
+    before storing it."""
     name = safe_name(upload.name)
-    limit = settings.ATTACHMENT_MAX_BYTES
+    limit = max_bytes or settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
             _("%(name)s is %(size)s; files may be at most %(limit)s.")
@@ -191,11 +195,21 @@ def file_facts(upload) -> dict:
     }
 
 
+def _is_local(storage, name: str) -> bool:
+    """Whether the storage keeps files on this machine's disk. Every storage has a `path` method; remote
+    ones (S3) raise NotImplementedError from it."""
+    try:
+        storage.path(name)
+    except NotImplementedError:
+        return False
+    return True
+
+
 def download_response(field_file, *, filename: str, storage_key: str):
     """Stream a stored file as a download (never rendered inline); on S3, redirect to a short-lived signed
     URL. The caller has checked that the user may have it."""
     storage = field_file.storage
-    if not hasattr(storage, "path"):
+    if not _is_local(storage, field_file.name):
         url = storage.url(
             field_file.name,
             parameters={"ResponseContentDisposition": f'attachment; filename="{storage_key}"'},
@@ -210,6 +224,109 @@ def download_response(field_file, *, filename: str, storage_key: str):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Large files: streamed in, streamed out with Range ------------------------------------------------------
+
+# A signed S3 link is good for this long: enough to start the download, too short to pass around.
+SIGNED_LINK_SECONDS = 300
+STREAM_BLOCK = 1024 * 1024
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def _byte_range(header: str, size: int) -> tuple[int, int] | None | bool:
+    """(first byte, length) of a single `bytes=` range; None: no usable Range, serve the whole file (absent,
+    another unit, several ranges); False: a range this file cannot satisfy (416)."""
+    header = header.strip()
+    if not header.startswith("bytes=") or "," in header:
+        return None
+    match = RANGE.match(header.replace(" ", ""))
+    if match is None:
+        return False
+    first, last = match.groups()
+    if first == "":  # the last N bytes
+        if last == "" or int(last) == 0:
+            return False
+        length = min(int(last), size)
+        return size - length, length
+    first = int(first)
+    last = size - 1 if last == "" else min(int(last), size - 1)
+    if first >= size or last < first:
+        return False
+    return first, last - first + 1
+
+
+def _file_part(handle, first: int, length: int):
+    """The bytes [first, first + length) of an open file, block by block; closes it at the end."""
+    try:
+        handle.seek(first)
+        while length > 0:
+            block = handle.read(min(STREAM_BLOCK, length))
+            if not block:
+                break
+            length -= len(block)
+            yield block
+    finally:
+        handle.close()
+
+
+def _attachment_headers(response, filename: str) -> None:
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+
+
+def ranged_download_response(request, field_file, *, filename: str, etag: str = ""):
+    """A stored file as a download that a client can resume: on the local disk a streamed response that
+    honours a single `Range` (206 with those bytes, 416 for a range outside the file, the whole file for
+    several ranges or an `If-Range` that no longer matches); on S3 a redirect to a signed link valid
+    SIGNED_LINK_SECONDS, where S3 itself answers ranges. `etag` (the file's SHA-256) lets a client check
+    that the file it resumes is the same. The response's `download_range` is the (first byte, length) sent,
+    or None for a redirect. The caller has checked that the user may have the file."""
+    storage = field_file.storage
+    if not _is_local(storage, field_file.name):
+        url = storage.url(
+            field_file.name,
+            parameters={"ResponseContentDisposition": content_disposition_header(True, filename)},
+            expire=SIGNED_LINK_SECONDS,
+        )
+        response = HttpResponseRedirect(url)
+        response.download_range = None
+        return response
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    size = field_file.size
+    quoted_etag = f'"{etag}"' if etag else ""
+    wanted = _byte_range(request.headers.get("Range", ""), size)
+    if_range = request.headers.get("If-Range")
+    if wanted is not None and if_range is not None and (not quoted_etag or if_range.strip() != quoted_etag):
+        wanted = None  # the file changed since the client's first part (or cannot be told): send it whole
+    if wanted is False:
+        handle.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        response["Accept-Ranges"] = "bytes"
+        response.download_range = (0, 0)
+        return response
+    if wanted is None:
+        response = FileResponse(handle, content_type="application/octet-stream")
+        response.block_size = STREAM_BLOCK
+        response.download_range = (0, size)
+    else:
+        first, length = wanted
+        response = StreamingHttpResponse(
+            _file_part(handle, first, length), status=206, content_type="application/octet-stream"
+        )
+        response["Content-Range"] = f"bytes {first}-{first + length - 1}/{size}"
+        response["Content-Length"] = str(length)
+        response.download_range = (first, length)
+    response["Accept-Ranges"] = "bytes"
+    if quoted_etag:
+        response["ETag"] = quoted_etag
+    _attachment_headers(response, filename)
     return response
 
 

@@ -225,6 +225,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
 MEDIA_URL = "media/"  # never served directly: files go out through permission-checked views
 
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", 25)) * 1024 * 1024
+# An upgrade package (an installer, database scripts) a vendor admin uploads; streamed, never held in memory.
+RELEASE_FILE_MAX_BYTES = int(os.environ.get("RELEASE_FILE_MAX_MB", 4096)) * 1024 * 1024
 # Django itself refuses request bodies above this; room for several attachments plus the form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
