@@ -1,12 +1,14 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 from helpdesk.bilingual import BilingualChoiceField
 from helpdesk.forms import AttachmentsFormMixin
 from helpdesk.idempotency import OncePerSubmissionForm
 from helpdesk.limits import CASE_TEXT_MAX, STATUS_NOTE_MAX, TOO_LONG, TOO_LONG_CASE_TEXT
+from licensing import selectors as licensing_selectors
 from releases.models import Module
 
 from .models import Case, Category
@@ -30,6 +32,26 @@ class CaseCreateForm(OncePerSubmissionForm, AttachmentsFormMixin):
     )
 
     field_order = ["title", "category", "module", "priority", "description", "files"]
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].choices = self._module_choices(organization)
+
+    def _module_choices(self, organization) -> list:
+        """The modules the organization licenses first, then the others, as two groups of the menu (one
+        plain list when it licenses none). Any active module may still be chosen: a question may concern
+        a module the organization is about to license."""
+        field = self.fields["module"]
+        licensed_ids = licensing_selectors.licensed_module_ids(organization)
+        options = [(module.pk, field.label_from_instance(module)) for module in field.queryset]
+        licensed = [option for option in options if option[0] in licensed_ids]
+        if not licensed:
+            return [("", field.empty_label), *options]
+        others = [option for option in options if option[0] not in licensed_ids]
+        groups = [(pgettext_lazy("module menu", "Licensed modules"), licensed)]
+        if others:
+            groups.append((pgettext_lazy("module menu", "Other modules"), others))
+        return [("", field.empty_label), *groups]
 
 
 class ReplyForm(OncePerSubmissionForm, AttachmentsFormMixin):

@@ -1,13 +1,17 @@
 """Reads of cases shared by views, tasks, exports and the benchmark. Visibility is decided only here."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import pgettext
 
 from accounts.models import Membership, Organization
 from helpdesk.permissions import has_org_perm, organization_scope
+from licensing import selectors as licensing_selectors
 
 from .models import Attachment, Case, CaseEvent, CaseWatcher
 
@@ -60,6 +64,39 @@ def case_watch_state(case: Case, user) -> CaseWatcher | None:
 def attachments_visible(case: Case, *, include_internal: bool) -> QuerySet[Attachment]:
     attachments = case.attachments.all()
     return attachments if include_internal else attachments.filter(is_internal=False)
+
+
+@dataclass(frozen=True)
+class LicenceBadge:
+    """What staff see beside a case: whether its organization licenses the case's module, with support."""
+
+    tone: str  # the Bootstrap colour of the badge
+    label: str
+
+
+def _licence_badge(module_id: int | None, facts) -> LicenceBadge:
+    if module_id is not None and not (facts and facts.covers(module_id)):
+        return LicenceBadge("danger", pgettext("licence badge", "Not licensed"))
+    if facts is None:  # no module named, and no current licence either
+        return LicenceBadge("secondary", pgettext("licence badge", "No licence"))
+    if module_id is None:
+        if facts.support_active:
+            return LicenceBadge("success", pgettext("licence badge", "Support active"))
+        return LicenceBadge("warning", pgettext("licence badge", "Support expired"))
+    if facts.support_active:
+        return LicenceBadge("success", pgettext("licence badge", "Licensed · support active"))
+    return LicenceBadge("warning", pgettext("licence badge", "Licensed · support expired"))
+
+
+def licence_badges_add(cases: Iterable[Case]) -> None:
+    """Give each case its `licence_badge` (for staff's lists and case page), reading the licences of all
+    their organizations in one query, however many cases and organizations the page shows."""
+    cases = list(cases)
+    if not cases:
+        return
+    facts = licensing_selectors.licence_facts({case.organization_id for case in cases})
+    for case in cases:
+        case.licence_badge = _licence_badge(case.module_id, facts.get(case.organization_id))
 
 
 QUEUE_LIMIT = 50

@@ -55,9 +55,12 @@ def _case_list_context(request, params, save_form=None) -> dict:
     else:
         cases = cases.order_by("-last_activity_at", "-pk")
     query = filter_query_string(params)
+    page = page_of(cases, params.get("page"))
+    if is_staff(user):
+        selectors.licence_badges_add(page)
     return {
         "form": form,
-        "page": page_of(cases, params.get("page")),
+        "page": page,
         # The pager links to the list with these filters, also when a failed POST shows the list.
         "pager_url": reverse("cases:case-list"),
         "pager_params": params,
@@ -93,7 +96,12 @@ def case_list(request):
 @require_http_methods(["GET", "POST"])
 @require_perm("cases.create_case", where=CURRENT_ORGANIZATION)
 def case_create(request):
-    form = CaseCreateForm(request.POST or None, request.FILES or None, user=request.user)
+    form = CaseCreateForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        organization=request.membership.organization,
+    )
     staged = []
     if request.method == "POST":
         if form.is_valid():
@@ -124,6 +132,8 @@ def _detail_context(request, case, reply_form=None, staged=()):
     staff = is_staff(user)
     internal = services.may_see_internal(user)
     watcher = selectors.case_watch_state(case, user)
+    if staff:
+        selectors.licence_badges_add([case])
     return {
         "case": case,
         "timeline": selectors.case_timeline(case, include_internal=internal),
@@ -269,7 +279,9 @@ def queue(request):
     now = timezone.now()
     seen_at = request.session.get(QUEUE_SEEN_KEY)
     seen_at = timezone.datetime.fromisoformat(seen_at) if seen_at else now
-    context = {**selectors.queue_sections(now=now), "seen_at": seen_at}
+    sections = selectors.queue_sections(now=now)
+    selectors.licence_badges_add(case for cases in sections.values() for case in cases)
+    context = {**sections, "seen_at": seen_at}
     if is_htmx(request):
         response = render(request, "cases/queue.html#queue", context)
     else:
@@ -282,7 +294,9 @@ def queue(request):
 @require_GET
 @require_perm("cases.work_case", where=GLOBALLY)
 def my_work(request):
-    return render(request, "cases/my_work.html", selectors.consultant_work(request.user))
+    work = selectors.consultant_work(request.user)
+    selectors.licence_badges_add(case for cases in work.values() for case in cases)
+    return render(request, "cases/my_work.html", work)
 
 
 @require_POST

@@ -32,7 +32,7 @@ class FaqEntryAdmin(ReadOnlyAdmin):
 @admin.register(Document)
 class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["title_hr", "title_en", "kind", "product", "module", "is_restricted", "status"]
-    list_filter = ["kind", "status", "is_restricted", "module"]
+    list_filter = ["kind", "status", "is_restricted", "product", "module"]
     search_fields = ["title_hr", "title_en"]
 
 

@@ -15,7 +15,7 @@ from accounts.roles import StaffGroup
 from docs import demo_data, services
 from docs.models import Document, DocumentVersion, FaqCategory, FaqEntry, NewsPost
 from helpdesk.markdown import render_markdown
-from releases.models import Module
+from releases.models import Module, Product
 
 PDF_PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
 body {{ font-family: sans-serif; font-size: 11pt; }}
@@ -39,10 +39,11 @@ def seed() -> str:
             "The knowledge base needs a vendor admin as its author: the accounts part makes one."
         )
     modules = {module.code: module for module in Module.objects.all()}
-    # The first demo organization licenses the restricted module and gets its own news.
+    # The first demo organization gets its own news. A restricted document is for the organizations whose
+    # licence includes its module (the licensing part's demo licences).
     licensee = Organization.objects.filter(oib=ORGANIZATIONS[0][1]).first() or Organization.objects.first()
     _faq(author, modules)
-    _documents(author, modules, licensee)
+    _documents(author, modules)
     _news(author, licensee)
     faq, documents = FaqEntry.objects.count(), Document.objects.count()
     versions, news = DocumentVersion.objects.count(), NewsPost.objects.count()
@@ -78,7 +79,13 @@ def _faq(author, modules):
             services.faq_vote(entry=entry, user=reader, helpful=entry != entries[2] or index % 2 == 0)
 
 
-def _documents(author, modules, licensee):
+def _product(name: str) -> Product:
+    """The catalogue's product of that name, made if the catalogue does not have it yet."""
+    product = Product.objects.filter(name=name).order_by("pk").first()
+    return product or Product.objects.get_or_create(code=slugify(name), defaults={"name": name})[0]
+
+
+def _documents(author, modules):
     for (
         kind,
         module,
@@ -94,15 +101,14 @@ def _documents(author, modules, licensee):
         if document is None:
             document = services.document_save(
                 by=author,
-                organizations=[licensee] if restricted and licensee else [],
                 kind=kind,
-                product=product,
+                product=_product(product),
                 module=modules.get(module),
                 title_hr=title_hr,
                 title_en=title_en,
                 summary_hr=summary_hr,
                 summary_en=summary_en,
-                is_restricted=restricted and licensee is not None,
+                is_restricted=restricted and modules.get(module) is not None,
                 status=Document.Status.PUBLISHED,
             )
         existing = set(document.versions.values_list("label", flat=True))

@@ -283,7 +283,7 @@ DOCUMENTS = [
     ),
     (
         "manual",
-        "finance",
+        "reporting",  # restricted: of the demo organizations, only Slavonija's licence includes Reporting
         "Jupiter ERP",
         "Konsolidacija grupe: priručnik",
         "Group consolidation manual",

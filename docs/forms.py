@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,7 @@ from helpdesk.bilingual import BilingualChoiceField
 from helpdesk.files import validate_upload
 from helpdesk.limits import FAQ_ANSWER_MAX, NEWS_TEXT_MAX, PAGE_MAX, SUMMARY_MAX, TOO_LONG, limit_length
 from helpdesk.models import StagedUpload
-from releases.models import Module
+from releases.models import Module, Product
 
 from .models import Document, FaqCategory, FaqEntry, NewsPost
 from .services import DOCUMENT_EXTENSIONS
@@ -30,7 +31,9 @@ class FaqFilterForm(forms.Form):
 
 
 class DocumentFilterForm(forms.Form):
-    product = forms.ChoiceField(label=_("Product"), required=False)
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.none(), required=False, empty_label=_("All products")
+    )
     module = BilingualChoiceField(
         label=_("Product module"), queryset=Module.objects.filter(is_active=True), required=False
     )
@@ -38,13 +41,13 @@ class DocumentFilterForm(forms.Form):
         label=_("Kind"), choices=[("", _("All kinds")), *Document.Kind.choices], required=False
     )
 
-    def __init__(self, *args, products: list[str], **kwargs):
+    def __init__(self, *args, products, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = [("", _("All products")), *((name, name) for name in products)]
+        self.fields["product"].queryset = products
 
 
 def audience_field(label, help_text) -> forms.ModelMultipleChoiceField:
-    """The organizations a restricted document or post is for: the active ones (each form reads them anew)."""
+    """The organizations a restricted post is for: the active ones (each form reads them anew)."""
     return forms.ModelMultipleChoiceField(
         label=label,
         queryset=Organization.objects.filter(is_active=True).order_by("name"),
@@ -81,12 +84,12 @@ class FaqForm(forms.ModelForm):
 
 
 class DocumentForm(forms.ModelForm):
+    # The first product is chosen until another is: most documents are about the main product.
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.filter(is_active=True), empty_label=None
+    )
     module = BilingualChoiceField(
         label=_("Product module"), queryset=Module.objects.filter(is_active=True), required=False
-    )
-    organizations = audience_field(
-        _("Organizations that license the module"),
-        _("Only for a restricted document: the organizations that may see it."),
     )
 
     class Meta:
@@ -100,9 +103,14 @@ class DocumentForm(forms.ModelForm):
             "product",
             "module",
             "is_restricted",
-            "organizations",
             "status",
         ]
+        help_texts = {
+            "is_restricted": _(
+                "Shown only to the organizations whose current licence includes the module; staff always "
+                "see it."
+            )
+        }
         widgets = {
             "summary_hr": forms.Textarea(attrs={"rows": 3}),
             "summary_en": forms.Textarea(attrs={"rows": 3}),
@@ -112,6 +120,10 @@ class DocumentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("summary_hr", "summary_en"):
             limit_length(self.fields[name], SUMMARY_MAX)
+        if self.instance.product_id:  # a product no longer sold stays the choice of its old documents
+            self.fields["product"].queryset = Product.objects.filter(
+                Q(is_active=True) | Q(pk=self.instance.product_id)
+            )
 
 
 class VersionForm(forms.Form):

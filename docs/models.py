@@ -189,7 +189,7 @@ class DocumentQuerySet(models.QuerySet):
         )
 
     def for_list(self):
-        return self.select_related("module").defer("search_vector").with_latest_version()
+        return self.select_related("product", "module").defer("search_vector").with_latest_version()
 
 
 class Document(Bilingual):
@@ -202,8 +202,9 @@ class Document(Bilingual):
         PROCESS = "process", _("Process description")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    # Free text until documents point to releases.Product (with the licensing and releases pages).
-    product = models.CharField(_("product"), max_length=100, default="Jupiter ERP")
+    product = models.ForeignKey(
+        "releases.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
     module = models.ForeignKey(
         "releases.Module",
         verbose_name=_("product module"),
@@ -214,12 +215,9 @@ class Document(Bilingual):
     )
     summary_hr = models.TextField(_("summary (Croatian)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    # Who may see a restricted document is decided by helpdesk.permissions.audience_q: for now the
-    # organizations listed here; licensing will supply the organizations that license the module.
+    # A restricted document is for the organizations whose current licence has an active granule for its
+    # module (docs.selectors.documents_visible_to, through helpdesk.permissions.audience_q).
     is_restricted = models.BooleanField(_("only for organizations that license the module"), default=False)
-    organizations = models.ManyToManyField(
-        "accounts.Organization", verbose_name=_("organizations"), blank=True, related_name="+"
-    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     search_vector = search_field(
         ("title_hr", "A"), ("title_en", "A"), ("summary_hr", "B"), ("summary_en", "B")

@@ -2,7 +2,9 @@
 
 Every member of a customer organization reads the knowledge base (`docs.view_knowledge`); customers see
 published content only, news once its publish time has come, and restricted documents and news only when
-helpdesk.permissions.audience_q admits them. Staff who write it (`docs.manage_knowledge`) see drafts too.
+helpdesk.permissions.audience_q admits them: a restricted document when one of their organizations licenses
+its module today (licensing), a restricted post when it names one of their organizations. Staff who write
+it (`docs.manage_knowledge`) see drafts too.
 """
 
 from bisect import bisect_left
@@ -16,8 +18,9 @@ from django.utils import timezone
 from accounts.models import User
 from cases import selectors as case_selectors
 from helpdesk.fulltext import WORD, any_word_query, fulltext_query
-from helpdesk.permissions import audience_q, has_global_perm, organization_scope, users_with_perm
-from releases.models import Module
+from helpdesk.permissions import Scope, audience_q, has_global_perm, organization_scope, users_with_perm
+from licensing import selectors as licensing_selectors
+from releases.models import Module, Product
 
 from .models import (
     Document,
@@ -85,9 +88,20 @@ def faq_vote_of(entry: FaqEntry, user) -> bool | None:
 # --- Documents ----------------------------------------------------------------------------------------------
 
 
+def _licensed_modules(scope: Scope) -> Q:
+    """Restricted documents of the modules that an organization of the scope licenses today: its current
+    licence is in force and has an active granule of the module (one query for all the organizations)."""
+    facts = licensing_selectors.licence_facts(scope.ids)
+    return Q(module_id__in=sorted({pk for fact in facts.values() for pk in fact.module_ids}))
+
+
 def documents_visible_to(user) -> QuerySet[Document]:
     return _visible(
-        user, Document, lambda documents: documents.published().filter(audience_q(user, VIEW, Document))
+        user,
+        Document,
+        lambda documents: documents.published().filter(
+            audience_q(user, VIEW, Document, audience=_licensed_modules)
+        ),
     )
 
 
@@ -98,17 +112,25 @@ def document_list(user, *, data: dict) -> QuerySet[Document]:
         if data.get(field):
             documents = documents.filter(**{field: data[field]})
     return documents.order_by(
-        "product", F("module__position").asc(nulls_first=True), "module__name_en", "kind", "title_hr", "pk"
+        "product__position",
+        "product__name",
+        "product_id",
+        F("module__position").asc(nulls_first=True),
+        "module__name_en",
+        "kind",
+        "title_hr",
+        "pk",
     )
 
 
-def document_products(user) -> list[str]:
-    return list(documents_visible_to(user).order_by("product").values_list("product", flat=True).distinct())
+def document_products(user) -> QuerySet[Product]:
+    """The products of the documents the user may see (the list's filter)."""
+    return Product.objects.filter(pk__in=documents_visible_to(user).values("product_id"))
 
 
 def get_document_for(user, pk: int) -> Document:
     """The document if the user may see it (published, and in its audience), else 404."""
-    return get_object_or_404(documents_visible_to(user).select_related("module"), pk=pk)
+    return get_object_or_404(documents_visible_to(user).select_related("product", "module"), pk=pk)
 
 
 def document_versions(document: Document) -> list[DocumentVersion]:

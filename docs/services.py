@@ -175,23 +175,24 @@ def faq_from_case(*, case: Case, by) -> FaqEntry:
 
 
 @transaction.atomic
-def document_save(*, document: Document | None = None, by, organizations=(), **fields) -> Document:
-    """Create or change a document. A restricted one names the module its readers must license and, until
-    licensing supplies them, the organizations that do."""
+def document_save(*, document: Document | None = None, by, **fields) -> Document:
+    """Create or change a document. A restricted one names the module its readers must license: the
+    organizations whose licence includes it read it (docs.selectors.documents_visible_to)."""
     created = document is None
     document = document or Document(created_by=by)
     _assign(document, fields)
     errors = {}
     if document.is_restricted and document.module_id is None:
         errors["module"] = _("A restricted document needs the module whose licence it requires.")
-    if document.is_restricted and not organizations:
-        errors["organizations"] = _("Choose the organizations that license the module.")
+    if document.product_id is None:
+        errors["product"] = _("Choose the product the document is about.")
+    elif document.module is not None and document.module.product_id != document.product_id:
+        errors["module"] = _("The module belongs to another product: choose one of the document's product.")
     if errors:
         raise ValidationError(errors)
     document.validate_constraints()
     _publish(document)
     document.save()
-    document.organizations.set(organizations if document.is_restricted else [])
     _audit(AuditEvent.Action.DOCUMENT_SAVED, document, by, created=created)
     return document
 

@@ -12,7 +12,7 @@ object permissions are read in one query and kept on the user object for the res
 - "Vendor staff" is one permission, STAFF_PERM held globally: `is_staff(user)`.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 
@@ -178,17 +178,26 @@ def users_with_perm(perm: str, organization: Organization | int | Iterable | Non
 
 
 def audience_q(
-    user, perm: str, model, *, restricted: str = "is_restricted", audience: str = "organizations"
+    user,
+    perm: str,
+    model,
+    *,
+    restricted: str = "is_restricted",
+    audience: str | Callable[[Scope], Q] = "organizations",
 ) -> Q:
     """The rule for content meant for some organizations only (a document for those that license its
     module, news for chosen customers), as a filter on `model`: a global holder of `perm` (staff) sees it
-    all; a customer sees the unrestricted rows and the restricted rows whose audience names an organization
-    where they hold `perm`. Today the audience is the explicit list in the `audience` relation; when
-    licensing exists, the organizations that license the module will be looked up here instead."""
+    all; a customer sees the unrestricted rows and the restricted rows admitted for an organization where
+    they hold `perm`. The audience is an explicit list, the `audience` relation to Organization (news), or
+    a function of the user's Scope that returns the admitted rows as a filter on `model` (documents: the
+    modules the scope's organizations license, asked of licensing by docs, as this base app knows no
+    licences)."""
     scope = organization_scope(user, perm)
     if scope.everywhere:
         return Q()
     if not scope:
         return Q(pk__in=[])
+    if callable(audience):
+        return Q(**{restricted: False}) | audience(scope)
     admitted = model.objects.filter(scope.q(audience)).values("pk")
     return Q(**{restricted: False}) | Q(pk__in=admitted)

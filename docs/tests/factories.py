@@ -7,7 +7,14 @@ import factory
 from django.utils import timezone
 
 from docs.models import Document, DocumentVersion, FaqEntry, NewsPost
+from releases.models import Product
 from tests.factories import UserFactory, module_get  # noqa: F401  (module_get: used by the docs tests)
+
+
+def product_get(name: str = "Jupiter ERP", code: str = "jupiter-erp") -> Product:
+    """A product of the catalogue, made if missing (by default the one module_get files modules under)."""
+    product, _created = Product.objects.get_or_create(code=code, defaults={"name": name})
+    return product
 
 
 class FaqEntryFactory(factory.django.DjangoModelFactory):
@@ -22,7 +29,8 @@ class FaqEntryFactory(factory.django.DjangoModelFactory):
 
 
 class AudienceFactory(factory.django.DjangoModelFactory):
-    """Content that may be for chosen organizations only: `organizations=[...]` names them."""
+    """News that may be for chosen organizations only: `organizations=[...]` names them. (A restricted
+    document is for the organizations that license its module: licensing.tests.factories.licence_make.)"""
 
     class Meta:
         abstract = True
@@ -36,12 +44,14 @@ class AudienceFactory(factory.django.DjangoModelFactory):
             self.organizations.set(extracted)
 
 
-class DocumentFactory(AudienceFactory):
+class DocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Document
 
     title_en = factory.Sequence(lambda n: f"Warehouse manual {n}")
     kind = Document.Kind.MANUAL
+    product = factory.LazyFunction(product_get)
+    created_by = factory.SubFactory(UserFactory)
     status = Document.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
 

@@ -1,8 +1,9 @@
 """The docs app's rows of the permission matrix (read tests/permission_matrix.py first).
 
 Every member and every staff member reads the knowledge base; consultants and vendor admins write it. The
-document, its versions and the news post of these rows are restricted to the persona's organization
-(`ctx.organization`), so the user of another organization, outside their audience, gets 404.
+document and its versions are restricted to a module that only the persona's organization (`ctx.organization`)
+licenses, and the news post to that organization, so the user of another organization, outside their
+audience, gets 404.
 """
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +13,8 @@ from cases import services as case_services
 from conftest import staff_create
 from docs import services
 from docs.tests.factories import DocumentFactory, DocumentVersionFactory, FaqEntryFactory, NewsPostFactory
-from tests.factories import UserFactory, case_create, member_create
+from licensing.tests.factories import licence_make
+from tests.factories import UserFactory, case_create, member_create, module_get
 from tests.permission_matrix import LOGIN, REDIRECT, Row
 
 
@@ -25,7 +27,9 @@ def an_entry(ctx):
 
 
 def _restricted_document(ctx):
-    return DocumentFactory(is_restricted=True, organizations=[ctx.organization], created_by=_author())
+    module = module_get("consolidation")
+    licence_make(ctx.organization, modules=[module])
+    return DocumentFactory(is_restricted=True, module=module, created_by=_author())
 
 
 def a_restricted_document(ctx):

@@ -1,16 +1,25 @@
-"""The documentation library: versions newest first, streamed downloads, restricted documents, drafts, and
-staff editing with uploads that survive a failed form."""
+"""The documentation library: versions newest first, streamed downloads, restricted documents (for the
+organizations that license the module), drafts, products from the catalogue, and staff editing with uploads
+that survive a failed form."""
+
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.roles import Role
 from docs import selectors, services
 from docs.models import Document, DocumentVersion
-from docs.tests.factories import DocumentFactory, DocumentVersionFactory, module_get
+from docs.tests.factories import DocumentFactory, DocumentVersionFactory, module_get, product_get
 from helpdesk.files import uploads_stage
 from helpdesk.models import StagedUpload
+from licensing.models import Granule
+from licensing.tests.factories import licence_make
+from releases.models import Module
+from tests.factories import OrganizationFactory, member_create
 
 
 @pytest.fixture(autouse=True)
@@ -66,9 +75,9 @@ def test_a_markdown_version_has_no_file_to_download(client_for, standard_user):
 def test_a_restricted_document_is_hidden_from_organizations_outside_its_audience(
     client_for, organization, standard_user, other_org_user, consultant
 ):
-    document = DocumentFactory(
-        title_en="Consolidation guide", is_restricted=True, organizations=[organization]
-    )
+    module = module_get("groups", "Grupe", "Group reporting")
+    licence_make(organization, modules=[module])
+    document = DocumentFactory(title_en="Consolidation guide", is_restricted=True, module=module)
     version = services.version_add(document=document, by=consultant, label="1.0", upload=pdf())
     outsider = client_for(other_org_user)
 
@@ -101,17 +110,27 @@ def test_draft_documents_are_invisible_to_customers(client_for, standard_user, v
 def test_the_list_groups_by_product_module_and_kind_and_filters_process_descriptions(
     client_for, standard_user
 ):
+    pos = product_get("Jupiter POS", "jupiter-pos")
+    pos.position = 1
+    pos.save()
     DocumentFactory(title_en="Order to cash", kind=Document.Kind.PROCESS)
-    DocumentFactory(title_en="Installation guide", kind=Document.Kind.TECHNICAL, product="Jupiter POS")
+    DocumentFactory(title_en="Installation guide", kind=Document.Kind.TECHNICAL, product=pos)
     client = client_for(standard_user)
 
     everything = client.get(reverse("docs:document-list")).content.decode()
-    assert "Jupiter POS" in everything and "Jupiter ERP" in everything
+    assert everything.index('<h2 class="h4">Jupiter ERP</h2>') < everything.index(
+        '<h2 class="h4">Jupiter POS</h2>'
+    )
+    assert everything.index("Order to cash") < everything.index("Installation guide")
     assert "Process description" in everything and "Technical guide" in everything
 
     processes = client.get(reverse("docs:document-list"), {"kind": "process"}).content.decode()
     assert "Order to cash" in processes
     assert "Installation guide" not in processes
+
+    only_pos = client.get(reverse("docs:document-list"), {"product": pos.pk})
+    assert [document.title_en for document in only_pos.context["page"]] == ["Installation guide"]
+    assert list(only_pos.context["form"].fields["product"].queryset) == [product_get(), pos]
 
 
 def test_a_search_matches_the_text_of_a_markdown_version(standard_user):
@@ -123,26 +142,70 @@ def test_a_search_matches_the_text_of_a_markdown_version(standard_user):
     assert [d.pk for d in results["documents"]] == [document.pk]
 
 
-def test_staff_create_a_restricted_document_which_needs_its_module_and_organizations(
-    client_for, vendor_admin, organization
-):
+def test_staff_create_a_restricted_document_which_needs_its_module(client_for, vendor_admin):
     module = module_get("finance")
     client = client_for(vendor_admin)
-    data = {"title_en": "Consolidation", "kind": "manual", "product": "Jupiter ERP", "status": "published",
+    data = {"title_en": "Consolidation", "kind": "manual", "product": product_get().pk, "status": "published",
             "is_restricted": "on"}  # fmt: skip
 
     response = client.post(reverse("docs:document-create"), data)
     html = response.content.decode()
     assert "A restricted document needs the module whose licence it requires." in html
-    assert "Choose the organizations that license the module." in html
     assert 'value="Consolidation"' in html
+    assert "organizations" not in response.context["form"].fields
 
-    response = client.post(
-        reverse("docs:document-create"), {**data, "module": module.pk, "organizations": [organization.pk]}
-    )
+    response = client.post(reverse("docs:document-create"), {**data, "module": module.pk})
     document = Document.objects.get()
     assert response["Location"] == reverse("docs:version-create", args=[document.pk])
-    assert list(document.organizations.all()) == [organization]
+    assert (document.product, document.module, document.is_restricted) == (product_get(), module, True)
+
+
+def test_a_document_s_module_belongs_to_its_product(vendor_admin):
+    pos = product_get("Jupiter POS", "jupiter-pos")
+    till = Module.objects.create(product=pos, code="till", name_hr="Blagajna", name_en="Till")
+
+    with pytest.raises(ValidationError) as refused:
+        services.document_save(
+            by=vendor_admin, title_en="Till guide", kind="manual", product=product_get(), module=till
+        )
+    assert "The module belongs to another product" in str(refused.value)
+
+    document = services.document_save(
+        by=vendor_admin, title_en="Till guide", kind="manual", product=pos, module=till
+    )
+    assert document.product == pos
+
+
+def test_a_restricted_document_is_for_exactly_the_organizations_that_license_its_module_today(
+    organization, standard_user, consultant, dispatcher
+):
+    """Its readers follow the licences: a current licence in force with an active granule of the module."""
+    module = module_get("consolidation")
+    licence_make(organization, modules=[module, "finance"])
+    document = DocumentFactory(is_restricted=True, module=module)
+    open_document = DocumentFactory()
+    today = timezone.localdate()
+    readers = {"licensee": standard_user, "consultant": consultant, "dispatcher": dispatcher}
+    for name, licence in {
+        "other module": {"modules": ["finance"]},
+        "suspended": {"modules": [module], "is_suspended": True},
+        "expired": {"modules": [module], "valid_until": today - timedelta(days=1)},
+        "past licence": {"modules": [module], "is_current": False},
+        "no licence": None,
+        "granule ended": {"modules": [module]},
+    }.items():
+        other = OrganizationFactory(name=name)
+        if licence is not None:
+            licence_make(other, **licence)
+        readers[name] = member_create(other, [Role.STANDARD])
+    Granule.objects.filter(licence__organization__name="granule ended").update(
+        valid_until=today - timedelta(days=1)
+    )
+
+    seen = {name: document in selectors.documents_visible_to(user) for name, user in readers.items()}
+
+    assert seen == {name: name in ("licensee", "consultant", "dispatcher") for name in readers}
+    assert all(open_document in selectors.documents_visible_to(user) for user in readers.values())
 
 
 def test_a_version_upload_that_fails_keeps_the_file_for_the_next_submit(client_for, consultant):

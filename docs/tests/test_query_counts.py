@@ -14,7 +14,10 @@ from docs.tests.factories import (
     FaqEntryFactory,
     NewsPostFactory,
     module_get,
+    product_get,
 )
+from licensing.models import Licence
+from licensing.tests.factories import licence_make
 
 MAX_QUERIES = 16
 
@@ -27,7 +30,12 @@ def _queries(client, url, params=None) -> int:
 
 
 def _knowledge(n: int, organization, voter):
+    """FAQ, documents (of two products; every other one restricted to the modules the organization
+    licenses) and news."""
     modules = [module_get(code) for code in ("finance", "sales", "warehouse")]
+    products = [product_get(), product_get("Jupiter POS", "jupiter-pos")]
+    if not Licence.objects.filter(organization=organization).exists():
+        licence_make(organization, modules=modules)
     for i in range(n):
         entry = FaqEntryFactory(title_en=f"Invoice question {i}", module=modules[i % 3])
         services.faq_vote(entry=entry, user=voter, helpful=bool(i % 2))
@@ -35,8 +43,8 @@ def _knowledge(n: int, organization, voter):
             title_en=f"Invoice manual {i}",
             module=modules[i % 3],
             kind=Document.Kind.values[i % 4],
+            product=products[i // 2 % 2],
             is_restricted=bool(i % 2),
-            organizations=[organization],
         )
         DocumentVersionFactory(document=document, label="1.0", body="Invoices explained.")
         DocumentVersionFactory(document=document, label="2.0", body="Invoices explained again.")
