@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language, gettext
 
+from helpdesk.charts import Series, horizontal_bars, month_table, palette_class, stacked_columns
 from helpdesk.dates import day_start
 from helpdesk.permissions import organization_scope
 
 from . import selectors
-from .charts import Series, horizontal_bars, palette_class, stacked_columns
 from .models import Case
 from .search import cases_filter, filter_menus
 
@@ -174,19 +174,6 @@ def duration_text(seconds: float | None) -> str:
     return gettext("%(minutes)d min") % {"minutes": minutes}
 
 
-def _month_table(month_labels: list[str], series: list[Series]) -> dict:
-    rows = [
-        {"label": label, "values": [s.values[i] for s in series], "total": sum(s.values[i] for s in series)}
-        for i, label in enumerate(month_labels)
-    ]
-    return {
-        "columns": [s.label for s in series],
-        "rows": rows,
-        "totals": [sum(s.values) for s in series],
-        "total": sum(row["total"] for row in rows),
-    }
-
-
 def _names(figures: dict) -> dict[str, dict[int, str]]:
     """id -> name in the active language of every category and module, in their own order, from the
     filter menus (cached; read again when the figures name one created since)."""
@@ -229,11 +216,11 @@ def analysis_report(figures: dict) -> dict:
         "total": figures["total"],
         "by_category": {
             "chart": stacked_columns(labels=axis_labels, series=by_category),
-            "table": _month_table(table_labels, by_category),
+            "table": month_table(table_labels, by_category),
         },
         "by_status": {
             "chart": stacked_columns(labels=axis_labels, series=by_status),
-            "table": _month_table(table_labels, by_status),
+            "table": month_table(table_labels, by_status),
         },
         "medians": {
             "chart": horizontal_bars(

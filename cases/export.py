@@ -1,13 +1,10 @@
 """The case export: the filtered cases the user may analyse, as CSV or XLSX.
 
 Only fields of the case itself are exported, the public description included; replies and internal notes
-never are. Times are local (Europe/Zagreb). CSV is semicolon-separated UTF-8 with a byte order mark: the
-list separator of Croatian Excel, which then opens the file with the letters č, ć, ž, š, đ intact. Text
-that a spreadsheet would run as a formula (starting with = + - @) is kept as plain text in both formats.
+never are. Times are local (Europe/Zagreb). The files are written by helpdesk.exports (CSV for Croatian
+Excel, formulas defused in both formats).
 """
 
-import csv
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -17,16 +14,12 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+
+from helpdesk import exports
 
 from .models import Case
 
 EXPORT_LIMIT = 50_000
-CSV_DELIMITER = ";"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIELDS = (
     "reference",
     "title",
@@ -119,72 +112,14 @@ def _local(moment: datetime | None) -> datetime | None:
     return None if moment is None else timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
-def _as_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-class _Echo:
-    """csv.writer writes into this and gets the line back, so each row can be streamed at once."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(header: list[str], rows: Iterator[list]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow([_as_text(value) for value in row])
-
-
 def _file_name(extension: str) -> str:
     return f"cases-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
 
 
 def csv_response(cases: QuerySet[Case]) -> StreamingHttpResponse:
     """Rows go out as they are read: memory stays flat however many cases match."""
-    response = StreamingHttpResponse(
-        _csv_lines(export_header(), export_rows(cases)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_file_name("csv")}"'
-    return response
-
-
-def _xlsx_cell(sheet, value):
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        return cell
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
+    return exports.csv_response(_file_name("csv"), export_header(), export_rows(cases))
 
 
 def xlsx_response(cases: QuerySet[Case]) -> FileResponse:
-    """A write-only workbook (rows are not kept in memory) saved to a temporary file, then streamed."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Cases")[:31])
-    bold = Font(bold=True)
-    header = []
-    for title in export_header():
-        cell = _xlsx_cell(sheet, title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in export_rows(cases):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(handle)
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=_file_name("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return exports.xlsx_response(_file_name("xlsx"), _("Cases"), export_header(), export_rows(cases))

@@ -1,4 +1,6 @@
-"""Bar charts drawn on the server as SVG: the geometry is computed here, the template only draws it.
+"""Bar charts drawn on the server as SVG: the geometry is computed here, the template only draws it
+(templates/components/_chart.html; a monthly chart with its table: _month_section.html). Used by the case
+analysis (cases.analysis) and the cost analysis (billing.analysis).
 
 No JavaScript library and no inline styles (the Content-Security-Policy forbids both): sizes and positions
 are SVG attributes, colours come from CSS classes in static/css/portal.css. Every chart is followed on its
@@ -6,6 +8,7 @@ page by a table of the same numbers, which is what screen readers read.
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 WIDTH = 720
@@ -66,8 +69,13 @@ def nice_scale(maximum: float, *, whole: bool = True, steps: int = 4) -> tuple[f
     return math.ceil(maximum / step - 1e-9) * step, step
 
 
-def stacked_columns(*, labels: list[str], series: list[Series], height: int = 240) -> Chart:
-    """One column per label (a month), stacked from the bottom in series order; each piece has a tooltip."""
+def stacked_columns(
+    *, labels: list[str], series: list[Series], height: int = 240, value_text: Callable | None = None
+) -> Chart:
+    """One column per label (a month), stacked from the bottom in series order; each piece has a tooltip
+    (its value written by `value_text`, e.g. an amount in the page's language). Values are numbers the
+    geometry can divide (int or float, not Decimal)."""
+    value_text = value_text or _number
     left, right, top, bottom = 44, 8, 12, 28
     plot_width, plot_height = WIDTH - left - right, height - top - bottom
     totals = [sum(values) for values in zip(*(s.values for s in series), strict=True)] or [0] * len(labels)
@@ -98,7 +106,7 @@ def stacked_columns(*, labels: list[str], series: list[Series], height: int = 24
                     width=bar_width,
                     height=round(bar_height, 1),
                     css_class=one.css_class,
-                    title=f"{label}, {one.label}: {_number(value)}",
+                    title=f"{label}, {one.label}: {value_text(value)}",
                 )
             )
             stacked += bar_height
@@ -120,6 +128,21 @@ def horizontal_bars(*, rows: list[tuple[str, float, str]], css_class: str = "cha
         )
         chart.value_labels.append(Text(x=round(left + width + 6, 1), y=y + 14, label=text))
     return chart
+
+
+def month_table(month_labels: list[str], series: list[Series]) -> dict:
+    """The numbers of a monthly chart for templates/components/_month_table.html: a row per month (a value
+    per series and their total), the totals per series and the grand total. The values may be Decimal."""
+    rows = [
+        {"label": label, "values": [s.values[i] for s in series], "total": sum(s.values[i] for s in series)}
+        for i, label in enumerate(month_labels)
+    ]
+    return {
+        "columns": [s.label for s in series],
+        "rows": rows,
+        "totals": [sum(s.values) for s in series],
+        "total": sum(row["total"] for row in rows),
+    }
 
 
 def _number(value: float) -> str:
