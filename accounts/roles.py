@@ -33,7 +33,13 @@ MEMBER_PERMISSIONS = frozenset(
 
 # FIN_ADMIN and SYS_ADMIN gain their own codenames with licensing, billing, releases and monitoring.
 # FIN_ADMIN reads the licence's terms (state, dates, support contract, history), SYS_ADMIN its modules.
-FIN_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | {"licensing.view_licence_terms"}
+# FIN_ADMIN also sees the organization's billing (contract, consultant time, statements) and approves or
+# disputes the monthly statements.
+FIN_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | {
+    "licensing.view_licence_terms",
+    "billing.view_billing",
+    "billing.approve_statement",
+}
 SYS_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | {
     "licensing.view_granules",
     # The upgrade packages: seen and downloaded while the licence covers the product and support is active.
@@ -82,13 +88,15 @@ STAFF_PERMISSIONS = frozenset(
         "licensing.view_granules",
         "licensing.view_licence_list",
         "releases.view_releases",
+        "billing.view_billing",
     }
 )
 
 STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
     StaffGroup.DISPATCHER: STAFF_PERMISSIONS | {"cases.assign_case"},
     # Consultants write FAQ entries from the cases they solve; vendor admins keep the whole knowledge base.
-    StaffGroup.CONSULTANT: STAFF_PERMISSIONS | {"docs.manage_knowledge"},
+    # Consultants also log the time they spend for customers (billing).
+    StaffGroup.CONSULTANT: STAFF_PERMISSIONS | {"docs.manage_knowledge", "billing.log_time"},
     StaffGroup.VENDOR_ADMIN: STAFF_PERMISSIONS
     | {
         "cases.assign_case",
@@ -100,5 +108,8 @@ STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
         # Vendor admins publish releases and may download any package (to check what they published).
         "releases.manage_releases",
         "releases.download_package",
+        # Vendor admins keep the support contracts, generate statements and may log time themselves.
+        "billing.manage_billing",
+        "billing.log_time",
     },
 }

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing import timelog
 from helpdesk.files import download_response
 from helpdesk.htmx import is_htmx, safe_next
 from helpdesk.idempotency import submit_once
@@ -134,9 +135,13 @@ def _detail_context(request, case, reply_form=None, staged=()):
     watcher = selectors.case_watch_state(case, user)
     if staff:
         selectors.licence_badges_add([case])
+    # Consultant time shows on the timeline (billing.timelog says who sees which entries); one query.
+    time = timelog.case_time(case, user, staff=internal)
+    events = selectors.case_timeline(case, include_internal=internal)
     return {
         "case": case,
-        "timeline": selectors.case_timeline(case, include_internal=internal),
+        "timeline": timelog.timeline_merge(events, time.entries),
+        "time_form": time.form,
         "deliveries": selectors.case_deliveries(case),
         "reply_form": reply_form or ReplyForm(user=user, can_write_internal=internal),
         "staged": staged,

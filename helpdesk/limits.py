@@ -18,6 +18,7 @@ NEWS_TEXT_MAX = 20_000  # per language
 SUMMARY_MAX = 2_000  # the summary of a document or a news post, per language
 PAGE_MAX = 50_000  # a documentation page written in Markdown; a longer manual is uploaded as a file
 CHANGE_REASON_MAX = 2_000  # why a licence was changed (LicenceChange.reason)
+TIME_TEXT_MAX = 2_000  # what a consultant did (the customer reads it) and the internal note of a time entry
 
 TOO_LONG = _(
     "This text has %(show_value)d characters; at most %(limit_value)d are allowed. Please shorten it."

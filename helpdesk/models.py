@@ -41,6 +41,14 @@ class AuditEvent(models.Model):
         PACKAGE_DOWNLOADED = "package_downloaded", _("Upgrade package downloaded")
         INSTALLED_VERSION_SET = "installed_version_set", _("Installed version recorded")
         LICENCE_CHANGED = "licence_changed", _("Licence changed")
+        CONTRACT_SAVED = "contract_saved", _("Support contract saved")
+        STATEMENT_GENERATED = "statement_generated", _("Statement generated")
+        STATEMENT_APPROVED = "statement_approved", _("Statement approved")
+        STATEMENT_DISPUTED = "statement_disputed", _("Statement disputed")
+        STATEMENT_SUPERSEDED = "statement_superseded", _("Statement replaced by a new revision")
+        TIME_LOGGED = "time_logged", _("Consultant time logged")
+        TIME_CHANGED = "time_changed", _("Consultant time changed")
+        TIME_DELETED = "time_deleted", _("Consultant time deleted")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -42,6 +42,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG or TEST
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The vendor as its statements and e-invoices name it (billing/): the seller of EN 16931 (BT-27, BT-31).
+VENDOR_NAME = os.environ.get("VENDOR_NAME", "Jupiter Software d.o.o.")
+VENDOR_OIB = os.environ.get("VENDOR_OIB", "58672091748")
+VENDOR_ADDRESS = os.environ.get("VENDOR_ADDRESS", "Savska cesta 41, 10000 Zagreb")
+VENDOR_IBAN = os.environ.get("VENDOR_IBAN", "HR1723600001101234565")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -60,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "releases",
     "licensing",
+    "billing",
     "cases",
     "docs",
 ]
@@ -340,6 +347,12 @@ CELERY_BEAT_SCHEDULE = {
     "licence-reminders": {
         "task": "licensing.tasks.licence_reminders_due",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # On the 1st of each month at 02:00 (Zagreb): last month's maintenance statements, one task per
+    # organization with a contract (billing/tasks.py); a second run makes no second statement.
+    "billing-statements-monthly": {
+        "task": "billing.tasks.statements_monthly",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
 }
 OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", 7))

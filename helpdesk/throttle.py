@@ -21,6 +21,8 @@ RATES = {
     # An export reads up to cases.export.EXPORT_LIMIT cases; the analysis aggregates all visible ones.
     "case-export": "10/m",
     "case-analysis": "20/m",
+    # The history of consultant services of one organization, up to billing.export.EXPORT_LIMIT entries.
+    "billing-export": "10/m",
     # At most one reset e-mail per address per 5 minutes (one window), whoever asks.
     "password-reset-email": "1/5m",
     # Failed sign-ins from one address over any accounts (the office behind one address shares it); the

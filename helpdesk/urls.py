@@ -16,6 +16,7 @@ urlpatterns = [
     path("knowledge/", include("docs.urls")),
     path("licence/", include("licensing.urls")),
     path("releases/", include("releases.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
 ]
 

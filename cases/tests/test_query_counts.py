@@ -15,9 +15,10 @@ from tests.factories import case_create, category_get, member_create, module_get
 
 # Upper bounds, with room for a few queries of the shared layout (header, notifications) above today's.
 # Staff's pages read the licences of the organizations shown once per page (the licence badge): one query
-# more on the case page than before.
+# more on the case page than before. The case page reads its consultant time (billing.timelog) in one more
+# query, the month's approval included as an EXISTS in it, however many entries the case has.
 LIST_MAX = 12
-DETAIL_MAX = 13
+DETAIL_MAX = 14
 PAGE_MAX = 14
 
 
@@ -117,6 +118,34 @@ def add_timeline(case, authors, count):
     )
 
 
+def add_time(case, consultant, count):
+    """`count` time entries on the case over two months, billable and not, the earlier month approved."""
+    from billing.models import Statement, TimeEntry
+    from billing.money import month_start, previous_month
+
+    this_month = month_start(timezone.localdate())
+    TimeEntry.objects.bulk_create(
+        TimeEntry(
+            consultant=consultant,
+            organization=case.organization,
+            case=case,
+            date=this_month if index % 2 else previous_month(this_month),
+            minutes=30 + index,
+            is_billable=index % 3 != 0,
+            description=f"Work {index}",
+            internal_note=f"Note {index}",
+        )
+        for index in range(count)
+    )
+    Statement.objects.create(
+        organization=case.organization,
+        period=previous_month(this_month),
+        state=Statement.State.APPROVED,
+        approved_by=consultant,
+        approved_at=timezone.now(),
+    )
+
+
 @pytest.mark.parametrize("persona", ["standard_user", "consultant"])
 def test_case_detail_with_1_or_50_events(
     persona, organization, standard_user, admin_user, consultant, dispatcher, request, client_for
@@ -125,11 +154,11 @@ def test_case_detail_with_1_or_50_events(
     services.case_watch(case=case, user=request.getfixturevalue(persona), watch=True)
     client = client_for(request.getfixturevalue(persona))
 
-    small, large = measure(
-        client,
-        case.get_absolute_url(),
-        lambda: add_timeline(case, [standard_user, admin_user, consultant, dispatcher], 49),
-    )
+    def grow():
+        add_timeline(case, [standard_user, admin_user, consultant, dispatcher], 49)
+        add_time(case, consultant, 20)
+
+    small, large = measure(client, case.get_absolute_url(), grow)
 
     assert case.events.count() == 50
     assert small == large
