@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from . import BenchError, database, load, report, soak
+from . import BenchError, billing, database, load, report, soak
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,11 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--cases", type=int, help="Cases to generate (default 100000; 10000 for --soak).")
     parser.add_argument("--events-per-case", type=int, default=4, help="Timeline events per case.")
-    parser.add_argument("--organizations", type=int, default=50, help="Customer organizations.")
+    parser.add_argument(
+        "--organizations", type=int, help="Customer organizations (default 50; 1000 for --billing)."
+    )
     parser.add_argument(
         "--database-name",
         help="The bench database, made on the portal's PostgreSQL server (dropped and made again); default "
-        "helpdesk_bench, or helpdesk_loadtest for --soak, so that neither replaces the other's data.",
+        "helpdesk_bench, helpdesk_loadtest for --soak or helpdesk_bench_billing for --billing, so that none "
+        "replaces another's data.",
     )
     parser.add_argument(
         "--keep", action="store_true", help="Reuse the bench database if it holds data of the same size."
@@ -53,7 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--generate-only", action="store_true", help="Make the bench database and stop (no measurement)."
     )
-    parser.add_argument("--results", default="bench-results.md", help="Where the table is written too.")
+    parser.add_argument(
+        "--results",
+        help="Where the table is written too (default bench-results.md; bench-billing-results.md for "
+        "--billing).",
+    )
     parser.add_argument(
         "--soak",
         action="store_true",
@@ -63,8 +70,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--clients", type=int, default=100, help="Concurrent clients of --soak (default 100)."
     )
+    parser.add_argument(
+        "--billing",
+        action="store_true",
+        help="The monthly statements instead of the pages: last month's statement with its PDF for each of "
+        "--organizations organizations with --entries time entries each, made by a real Celery worker "
+        "(bench/billing.py).",
+    )
+    parser.add_argument(
+        "--entries", type=int, default=50, help="Time entries per organization for --billing (default 50)."
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="Worker processes for --billing (default 2, prefork)."
+    )
+    parser.add_argument(
+        "--redis-url",
+        help="The broker of the --billing worker (default REDIS_URL, else redis://127.0.0.1:6379/0); the run "
+        "uses a queue of its own on it.",
+    )
     # Internal: the work done by the child processes, connected to the bench database.
-    parser.add_argument("--phase", choices=["generate", "measure", "undo", "soak"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phase",
+        choices=["generate", "measure", "undo", "soak", "billing-generate", "billing-run"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--output", help=argparse.SUPPRESS)
     return parser
 
@@ -72,15 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     parser = build_parser()
     options = vars(parser.parse_args(argv))
-    soaking = options["soak"]
+    soaking, statements = options["soak"], options["billing"]
+    database_name = "helpdesk_bench_billing" if statements else "helpdesk_bench"
     defaults = {
         "cases": 10_000 if soaking else 100_000,
-        "database_name": "helpdesk_loadtest" if soaking else "helpdesk_bench",
+        "database_name": "helpdesk_loadtest" if soaking else database_name,
         "duration": 60 if soaking else 10,
+        "organizations": 1000 if statements else 50,
+        "results": "bench-billing-results.md" if statements else "bench-results.md",
     }
     options.update({key: value for key, value in defaults.items() if options[key] is None})
     if options["cases"] < 1 or options["events_per_case"] < 1:
         parser.error("--cases and --events-per-case must be at least 1.")
+    if options["organizations"] < 1 or options["entries"] < 1 or options["concurrency"] < 1:
+        parser.error("--organizations, --entries and --concurrency must be at least 1.")
     try:
         run(options)
     except BenchError as error:
@@ -94,6 +128,9 @@ def run(options: dict) -> None:
         # The parent never touches the portal's database (it may not even exist); the children run the checks.
         database.connected_to_bench(connection, options["database_name"])
         _child(options)
+        return
+    if options["billing"]:
+        _billing(options)
         return
     meta, env = _prepare(options)
     if options["generate_only"]:
@@ -145,7 +182,7 @@ def _run_child(phase: str, options: dict, env: dict) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder) / "output.json"
         arguments = ["--output", str(output), "--database-name", options["database_name"]]
-        for option in ("cases", "events_per_case", "organizations", "requests", "only", "clients"):
+        for option in ("cases", "events_per_case", "organizations", "requests", "only", "clients", "entries"):
             arguments += [f"--{option.replace('_', '-')}", str(options[option])]
         database.bench(phase, arguments, env)
         return json.loads(output.read_text())
@@ -153,6 +190,9 @@ def _run_child(phase: str, options: dict, env: dict) -> dict:
 
 def _child(options: dict) -> None:
     output = Path(options["output"])
+    if options["phase"].startswith("billing-"):
+        output.write_text(json.dumps(_billing_child(options)))
+        return
     if options["phase"] == "generate":
         from .generate import generate
 
@@ -265,3 +305,92 @@ def _soak(options: dict, env: dict) -> None:
     _say("\n" + text)
     if figures["errors"]:
         raise BenchError(f"{figures['errors']} requests failed under load (above).")
+
+
+def _billing(options: dict) -> None:
+    """The statements benchmark (bench/billing.py): data, a real worker, the beat task, the report."""
+    meta, env = _prepare_billing(options)
+    redis_url = options["redis_url"] or billing.default_redis_url()
+    queue = billing.queue_name()
+    load_before = report.load_average()
+    with billing.media_folder() as media_root, billing.smtp_sink() as (mailbox, smtp_port):
+        run_env = billing.worker_env(
+            env, redis_url=redis_url, queue=queue, smtp_port=smtp_port, media_root=media_root
+        )
+        log_path = Path(tempfile.gettempdir()) / f"{queue}.log"
+        _say(f"Worker: Celery prefork, concurrency {options['concurrency']}, queue {queue} on {redis_url}")
+        try:
+            with billing.Worker(
+                run_env, queue=queue, concurrency=options["concurrency"], log_path=log_path
+            ) as worker:
+                figures = _run_child("billing-run", options, run_env)
+            figures["worker_cpu"] = worker.cpu_seconds()
+            errors = worker.errors()
+        finally:
+            billing.queue_forget(redis_url, queue)
+        figures["mails"] = mailbox.count
+        figures["pdf_bytes"] = billing.pdf_bytes(media_root)
+    if errors:
+        raise BenchError(
+            f"The worker logged {len(errors)} errors; see {log_path}:\n" + "\n".join(errors[:10])
+        )
+    log_path.unlink(missing_ok=True)
+    text = billing.billing_report(
+        figures,
+        meta=meta,
+        concurrency=options["concurrency"],
+        load_before=load_before,
+        load_after=report.load_average(),
+    )
+    _say("\n" + text)
+    results = Path(options["results"])
+    if not results.is_absolute():
+        results = settings.BASE_DIR / results
+    results.write_text(text)
+    _say(f"Written to {results}")
+
+
+def _prepare_billing(options: dict) -> tuple[dict, dict]:
+    """Reuse or make the billing bench database (its data is of one month: last month when generated)."""
+    name = options["database_name"]
+    server = connection.settings_dict
+    env = database.child_env(server, name)
+    meta = database.metadata(server, name) or {}
+    wanted = {"billing": True, "organizations": options["organizations"], "entries": options["entries"]}
+    same = meta.get("complete") and all(meta.get(key) == value for key, value in wanted.items())
+    if options["keep"] and same and meta["facts"]["period"] == billing.last_month().isoformat():
+        _say(f"Reusing {name}: {meta['facts']['entries']:,} time entries generated {meta['generated_at']}.")
+        return meta, env
+    _say(f"Making database {name} on the portal's PostgreSQL server")
+    database.database_recreate(server, name)
+    started = time.monotonic()
+    database.manage(["migrate", "--noinput", "-v", "0"], env)
+    migrated = time.monotonic()
+    _say(
+        f"Migrated in {migrated - started:.0f} s; generating {options['organizations']:,} organizations with "
+        f"{options['entries']} time entries each"
+    )
+    facts = _run_child("billing-generate", options, env)
+    meta = {
+        **wanted,
+        "complete": True,
+        "generated_at": datetime.now().astimezone().isoformat(timespec="minutes"),
+        "migrate_seconds": round(migrated - started),
+        "generate_seconds": round(time.monotonic() - migrated),
+        "facts": facts,
+    }
+    database.metadata_write(server, name, meta)
+    _say(f"Generated in {meta['generate_seconds']} s")
+    return meta, env
+
+
+def _billing_child(options: dict) -> dict:
+    if options["phase"] == "billing-generate":
+        return billing.billing_data(
+            organizations=options["organizations"], entries=options["entries"], out=_say
+        )
+    undone = billing.results_undo()
+    if undone:
+        _say(f"Deleted the {undone:,} rows of the previous run's statements")
+    _say("Sending the monthly task; waiting for every statement's PDF and notifications")
+    return billing.statements_run(out=_say)
