@@ -7,11 +7,12 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from cases.page_parts import case_page_register
         from helpdesk.dashboard import panel_register
         from helpdesk.demo import demo_register
         from helpdesk.navigation import nav_register
 
-        from . import dashboard
+        from . import dashboard, timelog
         from .selectors import LOG_TIME_PERM, VIEW_PERM
 
         # Customers' FIN_ADMINs and ADMINs see their organization's billing; staff every organization's.
@@ -24,3 +25,5 @@ class BillingConfig(AppConfig):
         )
         # After cases (the time is logged on the demo cases) and licensing.
         demo_register("billing", "billing.demo.seed", order=50)
+        # Consultant time in the case's timeline, and the form to log it under the timeline.
+        case_page_register(timelog.case_page_part)

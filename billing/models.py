@@ -184,6 +184,9 @@ class TimeEntry(models.Model):
             ),
         ]
 
+    # How the case page's timeline shows an entry (cases.page_parts).
+    timeline_template = "billing/_time_entry_item.html"
+
     def __str__(self):
         return f"{self.date:%d.%m.%Y} {self.hours} h"
 

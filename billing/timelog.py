@@ -10,7 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -221,7 +221,7 @@ def entries_mark_changeable(entries, user) -> list[TimeEntry]:
 def case_time_entries(case, user, *, staff: bool) -> list[TimeEntry]:
     """The case's time as its timeline shows it, in one query: staff see every entry with its internal note;
     a customer only billable time and its description. Each entry says whether the user may change it."""
-    entries = case.time_entries.select_related("consultant").annotate(kind=Value("time"))
+    entries = case.time_entries.select_related("consultant")
     if not staff:
         entries = entries.filter(is_billable=True).defer("internal_note")
     entries = _with_lock(entries).order_by("created_at", "pk")
@@ -258,6 +258,11 @@ def case_time(case, user, *, staff: bool) -> CaseTime:
     return CaseTime(entries=case_time_entries(case, user, staff=staff), form=form)
 
 
-def timeline_merge(events: list, entries: list) -> list:
-    """A case's events and its time entries in one timeline, in the order they were recorded."""
-    return sorted([*events, *entries], key=lambda item: item.created_at)
+def case_page_part(case, user, *, internal: bool):
+    """Consultant time on the case page (cases.page_parts): the entries in the timeline, and the form to log
+    time under it for those who may."""
+    from cases.page_parts import CasePagePart
+
+    time = case_time(case, user, staff=internal)
+    form = ("billing/_time_entry_form.html", {"case": case, "time_form": time.form}) if time.form else None
+    return CasePagePart(timeline_items=time.entries, below_timeline=form)

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from billing import timelog
 from helpdesk.files import download_response
 from helpdesk.htmx import is_htmx, safe_next
 from helpdesk.idempotency import submit_once
@@ -22,7 +21,7 @@ from helpdesk.permissions import (
 )
 from helpdesk.throttle import throttle
 
-from . import analysis, export, saved_searches, selectors, services
+from . import analysis, export, page_parts, saved_searches, selectors, services
 from .forms import AssignForm, CaseCreateForm, ReplyForm, StatusForm
 from .models import Case, SavedSearch
 from .search import CaseFilterForm, SavedSearchForm, cases_filter, filter_query_string
@@ -135,13 +134,13 @@ def _detail_context(request, case, reply_form=None, staged=()):
     watcher = selectors.case_watch_state(case, user)
     if staff:
         selectors.licence_badges_add([case])
-    # Consultant time shows on the timeline (billing.timelog says who sees which entries); one query.
-    time = timelog.case_time(case, user, staff=internal)
+    # Other apps' parts of the page (billing: consultant time in the timeline and its form).
+    items, blocks = page_parts.case_page_parts(case, user, internal=internal)
     events = selectors.case_timeline(case, include_internal=internal)
     return {
         "case": case,
-        "timeline": timelog.timeline_merge(events, time.entries),
-        "time_form": time.form,
+        "timeline": page_parts.timeline_with(events, items),
+        "below_timeline": blocks,
         "deliveries": selectors.case_deliveries(case),
         "reply_form": reply_form or ReplyForm(user=user, can_write_internal=internal),
         "staged": staged,

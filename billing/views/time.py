@@ -64,8 +64,9 @@ def case_time_log(request, reference):
     if response is not None:
         return response
     if is_htmx(request):  # htmx swaps only successful answers: the form comes back with its errors
-        return render(request, "billing/_time_entry_form.html", {"case": case, "time_form": form})
-    return render(request, "billing/case_time_log.html", {"case": case, "time_form": form}, status=400)
+        return render(request, "billing/_time_entry_form.html", {"part": {"case": case, "time_form": form}})
+    context = {"case": case, "part": {"case": case, "time_form": form}}
+    return render(request, "billing/case_time_log.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
