@@ -135,10 +135,20 @@ def consultant_work(user, *, limit: int = 100, with_joined: bool = True) -> dict
 
 
 def customer_dashboard(user, organization) -> dict:
-    """A customer's dashboard: their open cases and those waiting for their answer."""
-    mine = cases_visible_to(user).for_list().filter(reporter=user, organization=organization).open()
+    """A customer's dashboard: their open cases and those waiting for their answer.
+
+    "Open" as a customer thinks of it: every case not closed, those waiting for them and those resolved but
+    not yet closed included (unlike `.open()`, the support's work queue), so the waiting list is always a
+    part of the open one and the two panels never contradict each other."""
+    mine = (
+        cases_visible_to(user)
+        .for_list()
+        .filter(reporter=user, organization=organization)
+        .exclude(status=Case.Status.CLOSED)
+    )
     return {
-        "my_open_cases": list(mine.exclude(status=Case.Status.WAITING).order_by("-last_activity_at")[:10]),
+        "my_open_cases": list(mine.order_by("-last_activity_at")[:10]),
+        "my_open_count": mine.count(),
         "waiting_for_me": list(mine.filter(status=Case.Status.WAITING).order_by("last_activity_at")[:10]),
     }
 

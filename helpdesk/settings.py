@@ -191,6 +191,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "helpdesk.errors.csrf_failure"  # the portal's page, translated, with a way back
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -222,6 +223,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Zagreb"
 USE_TZ = True
+# English dates day-first with a 24-hour clock (helpdesk/formats/en/formats.py), not Django's American ones.
+FORMAT_MODULE_PATH = ["helpdesk.formats"]
 
 # --- Static files and uploads (local disk, or an S3-compatible bucket) --------------------------------------
 

@@ -20,5 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A database that cannot be reached answers 503 with the outage page; any other error Django's 500.
+# The portal's own error pages (helpdesk/errors.py). A database that cannot be reached answers 503 with the
+# outage page; any other error the portal's 500.
+handler400 = "helpdesk.errors.bad_request"
+handler403 = "helpdesk.errors.permission_denied"
+handler404 = "helpdesk.errors.page_not_found"
 handler500 = "helpdesk.errors.server_error"

@@ -265,7 +265,7 @@ def test_new_terms_are_previewed_then_saved_and_the_old_contract_ends_the_day_be
 
     preview = html_of(client.post(url, terms(organization)))
     assert 'id="change-preview"' in preview
-    assert "The contract in force since 01/01/2025 will end on 02/28/2026." in preview
+    assert "The contract in force since 1 Jan 2025 will end on 28 Feb 2026." in preview
     assert "500.00" in preview and "650.00" in preview and "Premium" in preview
     assert SupportContract.objects.count() == 1  # nothing saved yet
 
@@ -325,7 +325,7 @@ def test_terms_starting_before_a_later_contract_are_refused(organization, vendor
             reverse("billing:contract-create", args=[organization.pk]), terms(organization, confirm="1")
         )
     )
-    assert "already starts on or after 03/01/2026" in html
+    assert "already starts on or after 1 Mar 2026" in html
     assert SupportContract.objects.count() == 1
 
 
