@@ -1,7 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts.models import User
 from helpdesk.bilingual import BilingualChoiceField
@@ -66,6 +68,9 @@ class ReplyForm(OncePerSubmissionForm, AttachmentsFormMixin):
         label=_("Internal note (only Jupiter Software staff see it)"), required=False
     )
 
+    # The mixin's file fields would come first: the text is what a reply is about, files follow.
+    field_order = ["body", "is_internal", "files"]
+
     def __init__(self, *args, can_write_internal: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not can_write_internal:
@@ -86,13 +91,32 @@ class StatusForm(forms.Form):
     )
 
 
+class ConsultantChoiceField(forms.ModelChoiceField):
+    """Each consultant with what the dispatcher weighs: whether they are available and their open cases."""
+
+    def label_from_instance(self, user):
+        state = _("available") if user.is_available else _("not available")
+        load = ngettext("%(count)d open case", "%(count)d open cases", user.open_cases) % {
+            "count": user.open_cases
+        }
+        return f"{user} ({state}, {load})"
+
+
 class AssignForm(forms.Form):
-    consultant = forms.ModelChoiceField(label=_("Consultant"), queryset=User.objects.none())
+    consultant = ConsultantChoiceField(label=_("Consultant"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # One query: the consultants (a subquery, so the group join cannot multiply the count), their
+        # availability and their open cases.
+        workers = User.objects.filter(groups__permissions__codename="work_case").values("pk")
+        open_statuses = [s for s in Case.Status.values if s not in (Case.Status.RESOLVED, Case.Status.CLOSED)]
+        open_assigned = Q(assigned_cases__status__in=open_statuses)
         self.fields["consultant"].queryset = (
-            User.objects.filter(is_active=True, groups__permissions__codename="work_case")
-            .distinct()
+            User.objects.filter(is_active=True, pk__in=workers)
+            .annotate(
+                is_available=Coalesce(F("consultant_status__is_available"), False),
+                open_cases=Count("assigned_cases", filter=open_assigned),
+            )
             .order_by("full_name")
         )

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helpdesk.files import download_response
 from helpdesk.htmx import is_htmx, safe_next
 from helpdesk.idempotency import submit_once
-from helpdesk.pagination import page_of
+from helpdesk.pagination import count_up_to, page_of
 from helpdesk.permissions import (
     CURRENT_ORGANIZATION,
     GLOBALLY,
@@ -58,9 +58,12 @@ def _case_list_context(request, params, save_form=None) -> dict:
     page = page_of(cases, params.get("page"))
     if is_staff(user):
         selectors.licence_badges_add(page)
+    match_count, more_than = count_up_to(cases)
     return {
         "form": form,
         "page": page,
+        "match_count": match_count,
+        "match_count_more": more_than,
         # The pager links to the list with these filters, also when a failed POST shows the list.
         "pager_url": reverse("cases:case-list"),
         "pager_params": params,

@@ -37,3 +37,13 @@ def page_of(queryset, page: str | int | None, per_page: int = 25) -> Page:
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+COUNT_BOUND = 10_000
+
+
+def count_up_to(queryset, bound: int = COUNT_BOUND) -> tuple[int, bool]:
+    """How many rows match, exact up to `bound`: (bound, True) means "more than bound". One query that
+    counts a LIMITed subquery of primary keys, so a million matching rows cost no more than `bound`."""
+    count = queryset.order_by().values("pk")[: bound + 1].count()
+    return min(count, bound), count > bound
