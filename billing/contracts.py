@@ -9,17 +9,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.template.defaultfilters import floatformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 
-from . import selectors
+from . import selectors, services
 from .models import SupportContract
 from .money import cents, money_display
-from .oib import validate_oib
 
 
 @dataclass(frozen=True)
@@ -97,26 +95,14 @@ def contract_preview(
     note: str = "",
 ) -> ContractPlan:
     """What saving these terms does, or the ValidationError the save would raise (contract_save's rules)."""
-    validate_oib(oib)
-    if valid_until is not None and valid_until < valid_from:
-        raise ValidationError(_("The contract cannot end before it starts."), code="dates")
-    if any(value < 0 for value in (monthly_fee, included_hours, hourly_rate)):
-        raise ValidationError(_("Amounts and hours cannot be negative."), code="negative")
+    services.contract_terms_check(
+        organization=organization,
+        oib=oib,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        amounts=(monthly_fee, included_hours, hourly_rate),
+    )
     contracts = selectors.contracts_of(organization)
-    if contracts.filter(valid_from__gte=valid_from).exists():
-        raise ValidationError(
-            _("A contract of this organization already starts on or after %(day)s; change that one instead."),
-            code="overlap",
-            params={"day": date_format(valid_from, "SHORT_DATE_FORMAT")},
-        )
-    if selectors.locked_months(organization, [valid_from]):
-        raise ValidationError(
-            _(
-                "The statement of %(month)s is approved; new terms can start only in a month not yet approved."  # noqa: E501
-            ),
-            code="approved",
-            params={"month": date_format(valid_from, "F Y")},
-        )
     previous = contracts.overlapping(valid_from, valid_until).order_by("-valid_from").first()
     new = SupportContract(
         organization=organization,

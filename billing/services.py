@@ -73,6 +73,31 @@ class StatementConflict(Exception):
 # --- Support contracts --------------------------------------------------------------------------------------
 
 
+def contract_terms_check(
+    *, organization, oib: str, valid_from: date, valid_until: date | None, amounts
+) -> None:
+    """The rules of new contract terms, for the save and its preview alike: an OIB with a valid check digit,
+    an end after the start, no negative amount, no contract already starting on or after `valid_from`, and
+    no start in a month whose statement is approved."""
+    validate_oib(oib)
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationError(_("The contract cannot end before it starts."), code="dates")
+    if any(value < 0 for value in amounts):
+        raise ValidationError(_("Amounts and hours cannot be negative."), code="negative")
+    if SupportContract.objects.filter(organization=organization, valid_from__gte=valid_from).exists():
+        raise ValidationError(
+            _("A contract of this organization already starts on or after %(day)s; change that one instead."),
+            code="overlap",
+            params={"day": date_format(valid_from, "SHORT_DATE_FORMAT")},
+        )
+    if selectors.locked_months(organization, [valid_from]):
+        raise ValidationError(
+            _("The statement of %(month)s is approved; new terms can start only in a later month."),
+            code="approved",
+            params={"month": month_display(valid_from)},
+        )
+
+
 @transaction.atomic
 def contract_save(
     *,
@@ -90,24 +115,14 @@ def contract_save(
     day before (its history is kept); a contract that starts on or after `valid_from` is refused, as is an
     organization whose OIB fails the check digit (it goes on every statement and e-invoice)."""
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    validate_oib(organization.oib)
-    if valid_until is not None and valid_until < valid_from:
-        raise ValidationError(_("The contract cannot end before it starts."), code="dates")
-    if any(value < 0 for value in (monthly_fee, included_hours, hourly_rate)):
-        raise ValidationError(_("Amounts and hours cannot be negative."), code="negative")
+    contract_terms_check(
+        organization=organization,
+        oib=organization.oib,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        amounts=(monthly_fee, included_hours, hourly_rate),
+    )
     contracts = SupportContract.objects.filter(organization=organization)
-    if contracts.filter(valid_from__gte=valid_from).exists():
-        raise ValidationError(
-            _("A contract of this organization already starts on or after %(day)s; change that one instead."),
-            code="overlap",
-            params={"day": date_format(valid_from, "SHORT_DATE_FORMAT")},
-        )
-    if selectors.locked_months(organization, [valid_from]):
-        raise ValidationError(
-            _("The statement of %(month)s is approved; new terms can start only in a later month."),
-            code="approved",
-            params={"month": month_display(valid_from)},
-        )
     previous = contracts.overlapping(valid_from, valid_until).order_by("-valid_from").first()
     if previous is not None:
         previous.valid_until = valid_from - timedelta(days=1)
