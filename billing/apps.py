@@ -16,9 +16,18 @@ class BillingConfig(AppConfig):
         from .selectors import LOG_TIME_PERM, VIEW_PERM
 
         # Customers' FIN_ADMINs and ADMINs see their organization's billing; staff every organization's.
-        nav_register(_("Billing"), "billing:overview", perm=VIEW_PERM, order=70)
+        nav_register(
+            _("Billing"), "billing:overview", perm=VIEW_PERM, order=70, menu="billing", icon="receipt"
+        )
         # Consultants and vendor admins: the time they logged, and general work for an organization.
-        nav_register(_("My time"), "billing:time-list", perm=LOG_TIME_PERM, order=71)
+        nav_register(
+            _("My time"),
+            "billing:time-list",
+            perm=LOG_TIME_PERM,
+            order=71,
+            menu="billing",
+            icon="clock-history",
+        )
         # FIN_ADMINs (and ADMINs) see the statement awaiting their approval and this month's hours.
         panel_register(
             "customer", "billing/panels/customer_billing.html", dashboard.customer_billing_panel, order=40

@@ -13,10 +13,33 @@ class CasesConfig(AppConfig):
 
         from . import dashboard
 
-        nav_register(_("Queue"), "cases:queue", perm="cases.view_queue", order=10)
-        nav_register(_("My work"), "cases:my-work", perm="cases.work_case", order=20)
-        nav_register(_("Cases"), "cases:case-list", perm="cases.view_org_cases", order=30)
-        nav_register(_("Analysis"), "cases:case-analysis", perm="cases.analyse_cases", order=40)
+        nav_register(
+            _("Queue"), "cases:queue", perm="cases.view_queue", order=10, menu="cases", icon="inboxes"
+        )
+        nav_register(
+            _("My work"),
+            "cases:my-work",
+            perm="cases.work_case",
+            order=20,
+            menu="cases",
+            icon="person-workspace",
+        )
+        nav_register(
+            _("Cases"),
+            "cases:case-list",
+            perm="cases.view_org_cases",
+            order=30,
+            menu="cases",
+            icon="card-list",
+        )
+        nav_register(
+            _("Analysis"),
+            "cases:case-analysis",
+            perm="cases.analyse_cases",
+            order=40,
+            menu="cases",
+            icon="bar-chart",
+        )
 
         panel_register(
             "customer", "cases/panels/customer_cases.html", dashboard.customer_cases_panel, order=10

@@ -1,11 +1,12 @@
 """The case filters shared by the list, the export and the analysis: one form, one function."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.core.cache import cache
 from django.db.models import CharField, Q, QuerySet, Value
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -81,9 +82,17 @@ def filter_menus(*, refresh: bool = False) -> dict[str, list[tuple[int, str, str
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Text"), required=False, max_length=200)
-    status = forms.MultipleChoiceField(label=_("Status"), choices=Case.Status.choices, required=False)
+    # Checkbox groups, not multiple selects: no Ctrl-click, every value visible at once.
+    status = forms.MultipleChoiceField(
+        label=_("Status"), choices=Case.Status.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
     category = BilingualChoiceField(label=_("Category"), queryset=Category.objects.all(), required=False)
-    priority = forms.MultipleChoiceField(label=_("Priority"), choices=Case.Priority.choices, required=False)
+    priority = forms.MultipleChoiceField(
+        label=_("Priority"),
+        choices=Case.Priority.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     module = BilingualChoiceField(label=_("Product module"), queryset=Module.objects.all(), required=False)
     organization = forms.ModelChoiceField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
@@ -149,6 +158,39 @@ def filter_query_string(params: QueryDict) -> str:
         if values:
             kept.setlist(name, values)
     return kept.urlencode()
+
+
+def _chip_label(form: CaseFilterForm, name: str, value) -> str:
+    field = form.fields[name]
+    if name in ("status", "priority"):
+        text = dict(field.choices).get(value, value)
+    elif name == "q":
+        text = f"“{value}”"
+    elif isinstance(value, date):
+        text = date_format(value, "SHORT_DATE_FORMAT")
+    elif name == "has_attachments":
+        text = _("With attachments") if value else _("Without attachments")
+    else:  # a category, module, organization or person
+        text = getattr(value, "name", None) or str(value)
+    return f"{field.label}: {text}"
+
+
+def filter_chips(form: CaseFilterForm, params: QueryDict) -> list[dict]:
+    """The active filters of a valid form, one chip per value, each with the query string of the same search
+    without that value (the order of the results is no filter: it has no chip)."""
+    kept = QueryDict(filter_query_string(params), mutable=True)
+    chips = []
+    for name in form.fields:
+        value = form.cleaned_data.get(name)
+        if name == "sort" or value in (None, "", []):
+            continue
+        raw_values = kept.getlist(name)
+        values = value if isinstance(value, list) else [value]
+        for raw, cleaned in zip(raw_values, values, strict=False):
+            rest = kept.copy()
+            rest.setlist(name, [other for other in raw_values if other != raw])
+            chips.append({"name": name, "label": _chip_label(form, name, cleaned), "query": rest.urlencode()})
+    return chips
 
 
 class SavedSearchForm(forms.Form):

@@ -24,7 +24,7 @@ from helpdesk.throttle import throttle
 from . import analysis, export, page_parts, saved_searches, selectors, services
 from .forms import AssignForm, CaseCreateForm, ReplyForm, StatusForm
 from .models import Case, SavedSearch
-from .search import CaseFilterForm, SavedSearchForm, cases_filter, filter_query_string
+from .search import CaseFilterForm, SavedSearchForm, cases_filter, filter_chips, filter_query_string
 
 QUEUE_SEEN_KEY = "queue_seen_at"
 
@@ -42,14 +42,27 @@ def _filter_form(request, data) -> CaseFilterForm:
     return CaseFilterForm(data, staff=False, organizations=organizations)
 
 
+def _empty_state(request, query: str) -> dict:
+    """What an empty list says, with the next step: fewer filters, or the first case."""
+    if query:
+        action = {"url": reverse("cases:case-list"), "label": _("Clear filters")}
+        return {"text": _("No cases match these filters."), "action": action}
+    if request.membership:
+        action = {"url": reverse("cases:case-create"), "label": _("Log a case")}
+        return {"text": _("No cases yet."), "action": action}
+    return {"text": _("No cases yet."), "action": None}
+
+
 def _case_list_context(request, params, save_form=None) -> dict:
     """The list page for these filters: a page of results, the user's saved searches and the links that
     keep the filters (export, analysis, save)."""
     user = request.user
     form = _filter_form(request, params or None)
     cases = selectors.cases_visible_to(user).for_list()
+    chips = []
     if form.is_valid():
         cases = cases_filter(cases, form.cleaned_data)
+        chips = filter_chips(form, params)
     elif form.is_bound:
         cases = cases.none()
     else:
@@ -61,6 +74,10 @@ def _case_list_context(request, params, save_form=None) -> dict:
     match_count, more_than = count_up_to(cases)
     return {
         "form": form,
+        "filter_chips": chips,
+        # The filters behind the phone's "Filters" button: every chip but the words searched for.
+        "filters_active": sum(1 for chip in chips if chip["name"] != "q"),
+        "empty": _empty_state(request, query),
         "page": page,
         "match_count": match_count,
         "match_count_more": more_than,

@@ -15,7 +15,9 @@ class DocsConfig(AppConfig):
 
         # FAQ, documentation, process descriptions, news and (for its writers) the knowledge report are
         # tabs of one section, so that the header stays short.
-        nav_register(_("Knowledge"), "docs:knowledge-search", perm="docs.view_knowledge", order=50)
+        nav_register(
+            _("Knowledge"), "docs:knowledge-search", perm="docs.view_knowledge", order=50, icon="book"
+        )
 
         panel_register("customer", "docs/panels/customer_news.html", dashboard.customer_news_panel, order=30)
 

@@ -10,4 +10,4 @@ class HelpdeskConfig(AppConfig):
         from . import signals  # noqa: F401  (audits sign-ins)
         from .navigation import nav_register
 
-        nav_register(_("Dashboard"), "dashboard", order=0)
+        nav_register(_("Dashboard"), "dashboard", order=0, icon="speedometer2")

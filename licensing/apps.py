@@ -20,7 +20,16 @@ class LicensingConfig(AppConfig):
             perm=(TERMS_PERM, GRANULES_PERM),
             order=60,
             needs_organization=True,
+            menu="products",
+            icon="patch-check",
         )
-        nav_register(_("Licences"), "licensing:licence-list", perm=LIST_PERM, order=65)
+        nav_register(
+            _("Licences"),
+            "licensing:licence-list",
+            perm=LIST_PERM,
+            order=65,
+            menu="products",
+            icon="patch-check",
+        )
 
         demo_register("licensing", "licensing.demo.seed", order=40)

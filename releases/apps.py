@@ -11,6 +11,13 @@ class ReleasesConfig(AppConfig):
         from helpdesk.navigation import nav_register
 
         # SYS_ADMINs and ADMINs (and vendor staff) see the entry; STANDARD and FIN_ADMIN users do not.
-        nav_register(_("Upgrade packages"), "releases:release-list", perm="releases.view_releases", order=60)
+        nav_register(
+            _("Upgrade packages"),
+            "releases:release-list",
+            perm="releases.view_releases",
+            order=60,
+            menu="products",
+            icon="box-seam",
+        )
         # Before licensing (40): the licences it makes name every product that exists by then.
         demo_register("releases", "releases.demo.seed", order=35)

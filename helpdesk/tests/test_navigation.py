@@ -48,3 +48,27 @@ def test_every_app_brings_its_own_entries(client_for, standard_user, dispatcher,
 def test_the_header_names_no_app():
     source = inspect.getsource(context_processors)
     assert not any(name in source for name in ("cases", "docs", "accounts:", "view_queue"))
+
+
+def test_a_few_entries_stand_side_by_side_and_many_are_grouped_in_menus(
+    client_for, standard_user, vendor_admin
+):
+    from helpdesk.navigation import FLAT_UP_TO, NavMenu
+
+    few = client_for(standard_user).get(reverse("dashboard")).context["nav_items"]
+    assert len(few) <= FLAT_UP_TO
+    assert not any(isinstance(part, NavMenu) for part in few)
+
+    many = client_for(vendor_admin).get(reverse("dashboard")).context["nav_items"]
+    menus = {str(part.label): [item.url for item in part.items] for part in many if isinstance(part, NavMenu)}
+    assert reverse("cases:queue") in menus["Cases"]
+    assert reverse("accounts:organization-list") in menus["Administration"]
+    assert len(many) <= FLAT_UP_TO + 1
+    html = _nav_links(client_for(vendor_admin))
+    assert 'class="btn nav-link dropdown-toggle' in html
+    assert f'href="{reverse("accounts:audit-list")}"' in html
+
+
+def test_a_menu_must_be_one_the_header_knows():
+    with pytest.raises(ValueError, match="Unknown header menu"):
+        nav_register(_("Report"), "docs:knowledge-report", menu="reports")

@@ -14,6 +14,7 @@ from licensing import services
 from licensing.models import LicenceChange
 from licensing.tests.factories import licence_make
 from tests.factories import member_create
+from tests.header import header_link
 from tests.test_browser import browser  # noqa: F401  (fixture)
 from tests.test_paging_browser import TIMEOUT_MS, login
 
@@ -54,7 +55,7 @@ def test_a_fin_admin_reads_the_licence_history_and_a_sys_admin_the_modules(new_p
     fin_admin = member_create(organization, [Role.FIN_ADMIN], email="fin@jadran.test", full_name="Fran")
     page = new_page()
     login(page, fin_admin)
-    _nav(page).get_by_role("link", name="Licence", exact=True).click()
+    header_link(page, "Licence").click()
     expect(page.locator("#licence-terms")).to_contain_text("JL-2026-0042")
     expect(page.locator("#licence-terms [data-state]")).to_have_text("Active")
     expect(page.locator("#licence-granules")).to_have_count(0)
@@ -69,7 +70,7 @@ def test_a_fin_admin_reads_the_licence_history_and_a_sys_admin_the_modules(new_p
     sys_admin = member_create(organization, [Role.SYS_ADMIN], email="sys@jadran.test", full_name="Stipe")
     page = new_page()
     login(page, sys_admin)
-    _nav(page).get_by_role("link", name="Licence", exact=True).click()
+    header_link(page, "Licence").click()
     expect(page.locator("#licence-granules")).to_contain_text("Warehouse")
     expect(page.locator("#licence-terms")).to_have_count(0)
     expect(page.locator("#licence-history-link")).to_have_count(0)
@@ -89,7 +90,7 @@ def test_a_vendor_admin_renews_a_licence_after_seeing_the_change(new_page, licen
 
     page = new_page()
     login(page, vendor_admin)
-    _nav(page).get_by_role("link", name="Licences", exact=True).click()
+    header_link(page, "Licences").click()
     page.get_by_role("link", name="JL-2026-0042").click()
     page.get_by_role("link", name="Terms, renewal and support").click()
     new_end = licence.valid_until + timedelta(days=365)

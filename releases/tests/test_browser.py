@@ -16,6 +16,7 @@ from releases import services
 from releases.models import Release
 from releases.tests.factories import PACKAGE, product_get, release_make
 from tests.factories import PASSWORD, member_create
+from tests.header import header_link
 from tests.integration import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
@@ -74,7 +75,7 @@ def test_a_sys_admin_follows_the_upgrade_path_and_downloads_a_package(
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit]")
     page.wait_for_url(re.compile(r"^https?://[^/]+/$"))
-    page.get_by_role("link", name="Upgrade packages").click()
+    header_link(page, "Upgrade packages").click()
 
     expect(page).to_have_url(re.compile(r"/releases/$"))
     section = page.locator("#product-jupiter-erp")
