@@ -54,5 +54,6 @@ ENV MEDIA_ROOT=/data/media
 
 USER app
 EXPOSE 8000
-# Each request is logged to stdout (--access-logfile -), where `docker compose logs` reads it.
-CMD ["gunicorn", "helpdesk.wsgi:application", "-b", "0.0.0.0:8000", "-w", "3", "--access-logfile", "-"]
+# Each request is logged to stdout by the portal itself, a JSON line with its request id and user (README,
+# "Health and logs"), where `docker compose logs` reads it; gunicorn's own access log would repeat it as text.
+CMD ["gunicorn", "helpdesk.wsgi:application", "-b", "0.0.0.0:8000", "-w", "3"]

@@ -8,6 +8,7 @@ from django.test import Client
 from accounts.roles import Role, StaffGroup
 from tests.factories import OrganizationFactory, UserFactory, member_create
 from tests.integration import SERVICE_CHECKS, services_required
+from tests.two_factor import authenticator_if_required, login_verified
 
 # The Celery worker and SMTP server fixtures of the tests that prove a task path; the ClamAV daemon of the
 # virus-scan tests.
@@ -112,6 +113,7 @@ def staff_group(name: str):
 def staff_create(group_name: str, **user_fields):
     user = UserFactory(**user_fields)
     user.groups.add(staff_group(group_name))
+    authenticator_if_required(user)  # vendor staff sign in with a second factor
     return user
 
 
@@ -133,12 +135,13 @@ def vendor_admin(db):
 @pytest.fixture
 def client_for():
     """client_for(user) is a Client signed in as the user; client_for() an anonymous one. Pages come in
-    English (the source language), so tests can assert message texts whatever the catalogues hold."""
+    English (the source language), so tests can assert message texts whatever the catalogues hold. A user
+    who has or needs a second factor is signed in verified (tests.two_factor.login_verified)."""
 
     def make(user=None, **client_kwargs) -> Client:
         client = Client(headers={"accept-language": "en"}, **client_kwargs)
         if user is not None:
-            client.force_login(user)
+            login_verified(client, user)
         return client
 
     return make

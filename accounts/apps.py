@@ -10,8 +10,15 @@ class AccountsConfig(AppConfig):
         from helpdesk.demo import demo_register
         from helpdesk.navigation import nav_register
 
+        from . import signals  # noqa: F401  (session records at sign-in and sign-out)
+
         nav_register(
-            _("Organizations"), "accounts:organization-list", perm="accounts.manage_organizations", order=80
+            _("Organizations"),
+            "accounts:organization-list",
+            perm="accounts.manage_organizations",
+            order=80,
+            menu="administration",
+            icon="buildings",
         )
         nav_register(
             _("Members"),
@@ -19,7 +26,16 @@ class AccountsConfig(AppConfig):
             perm="accounts.manage_members",
             order=90,
             needs_organization=True,
+            menu="administration",
+            icon="people",
         )
-        nav_register(_("Audit log"), "accounts:audit-list", perm="helpdesk.view_auditevent", order=100)
+        nav_register(
+            _("Audit log"),
+            "accounts:audit-list",
+            perm="helpdesk.view_auditevent",
+            order=100,
+            menu="administration",
+            icon="journal-text",
+        )
 
         demo_register("accounts", "accounts.demo.seed", order=10, welcome="accounts.demo.welcome")

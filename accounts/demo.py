@@ -1,13 +1,20 @@
 """Demo part of accounts (seed_demo): the vendor's staff and three customer organizations with one user per
 role. The other apps' parts build on these constants."""
 
-from django.contrib.auth.models import Group
+from base64 import b32encode
 
-from accounts import services
+from django.contrib.auth.models import Group
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import services, two_factor
 from accounts.models import Membership, Organization, User
 from accounts.roles import Role, StaffGroup
 
 DEMO_PASSWORD = "jupiter-demo-2026"  # noqa: S105  (printed and in the README on purpose)
+# The authenticator key of every demo user who must sign in with a second factor (staff, ADMINs, FIN_ADMINs):
+# printed in base32 for an authenticator app, and `manage.py demo_code` shows its current code.
+DEMO_TOTP_KEY = "6a7570697465722d64656d6f2d323032362d6f6b"  # noqa: S105  (public on purpose)
 
 STAFF = [
     ("dispecer@jupiter-software.hr", "Dora Dispečer", StaffGroup.DISPATCHER),
@@ -68,6 +75,7 @@ def seed() -> str:
     shared = _user(*SHARED_USER)
     _member(organizations[0], shared, [Role.FIN_ADMIN])
     _member(organizations[1], shared, [Role.STANDARD])
+    _authenticators(User.objects.filter(email__in=[email for email, _what in logins()]))
     users = User.objects.filter(email__in=[email for email, _what in logins()]).count()
     return f"{users} demo users, {len(organizations)} organizations"
 
@@ -88,8 +96,37 @@ def welcome() -> list[str]:
     width = max(len(email) for email, _what in rows)
     return [
         f"Every demo login uses the password {DEMO_PASSWORD}",
-        *(f"  {email.ljust(width)}  {what}" for email, what in rows),
+        *(f"  {email.ljust(width)}  {what}{' *' if email in _code_logins() else ''}" for email, what in rows),
+        "* staff, administrators and financial administrators then give a sign-in code: add the key",
+        f"  {demo_totp_secret()}  to an authenticator app, or run `python manage.py demo_code`.",
     ]
+
+
+def _code_logins() -> set[str]:
+    """The demo logins asked for a second factor (accounts.two_factor.is_required), without the database."""
+    needs = {email for email, _name, _group in STAFF} | {SHARED_USER[0]}  # FIN_ADMIN in the first
+    for _name, _oib, _address, _language, slug, _short in ORGANIZATIONS:
+        needs |= {
+            f"{prefix}@{slug}.demo"
+            for prefix, _label, roles in ROLE_USERS
+            if set(roles) & set(two_factor.REQUIRING_ROLES)
+        }
+    return needs
+
+
+def demo_totp_secret() -> str:
+    return b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+
+
+def demo_totp_code() -> str:
+    return f"{totp(bytes.fromhex(DEMO_TOTP_KEY)):06d}"
+
+
+def _authenticators(users) -> None:
+    """The demo key as the authenticator of each user who must have a second factor."""
+    for user in users:
+        if two_factor.is_required(user) and not two_factor.has_authenticator(user):
+            TOTPDevice.objects.create(user=user, name="Demo", key=DEMO_TOTP_KEY, confirmed=True)
 
 
 def _user(email, full_name, language="hr"):

@@ -3,6 +3,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.models import AuditEvent
+
 from .models import Organization, User
 from .roles import Role
 
@@ -39,10 +41,11 @@ class InviteForm(forms.Form):
     )
 
 
-class RoleChangeForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    grant = forms.TypedChoiceField(
-        choices=[("1", _("Grant")), ("0", _("Remove"))], coerce=lambda value: value == "1"
+class MemberRolesForm(forms.Form):
+    """The roles a member should hold: the member list's row of toggles, sent whole."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
 
 
@@ -94,6 +97,51 @@ class OrganizationCreateForm(OrganizationForm):
 
 
 class AuditFilterForm(forms.Form):
+    """The audit log's filters; the organization menu only for vendor admins (`organizations=True`)."""
+
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.all(), required=False
+        label=_("Organization"), queryset=Organization.objects.order_by("name"), required=False
+    )
+    person = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=254,
+        help_text=_("Name or e-mail address, who acted or was acted on"),
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, organizations: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any")), *AuditEvent.Action.choices]
+        if not organizations:
+            del self.fields["organization"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return cleaned
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class AuthenticatorConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("The six digits the app shows for the HelpDesk now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

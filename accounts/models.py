@@ -169,3 +169,26 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class UserSession(models.Model):
+    """One signed-in session of a user, so that the profile page can list and end them: Django's session
+    store cannot be searched by user. Written at sign-in, touched at most once a minute (accounts.sessions),
+    deleted when the session ends."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(_("device"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    signed_in_at = models.DateTimeField(_("signed in"))
+    last_activity_at = models.DateTimeField(_("last activity"))
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-last_activity_at"]
+        indexes = [models.Index(fields=["user", "-last_activity_at"], name="usersession_user_activity")]
+
+    def __str__(self):
+        return f"{self.user} ({self.session_key[:6]}…)"

@@ -1,11 +1,14 @@
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
+from helpdesk.dates import day_start
 from helpdesk.models import AuditEvent
-from helpdesk.permissions import has_org_perm, organizations_with_perm
+from helpdesk.permissions import get_visible_or_404, has_org_perm, organizations_with_perm
 
 from .models import Membership, Organization
+from .roles import Role
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -27,9 +30,9 @@ def organizations_visible_to(user, perm: str = "accounts.view_organization") -> 
 def get_organization_for(user, pk: int, perm: str) -> Organization:
     """The organization if the user may do `perm` there: 404 when the user cannot see it (its existence stays
     hidden), 403 when they see it but may not do `perm`."""
-    organization = get_object_or_404(organizations_visible_to(user), pk=pk)
+    organization = get_visible_or_404(organizations_visible_to(user), pk=pk)
     if not has_org_perm(user, perm, organization):
-        raise PermissionDenied
+        raise PermissionDenied(perm)
     return organization
 
 
@@ -48,3 +51,26 @@ def audit_events_for(organization: Organization | None) -> QuerySet[AuditEvent]:
     if organization is None:
         return events
     return events.filter(Q(organization=organization) | Q(member_of__contains=[organization.pk]))
+
+
+def audit_events_filter(events: QuerySet[AuditEvent], data: dict) -> QuerySet[AuditEvent]:
+    """The audit log's filters (AuditFilterForm): a person acting or acted on, an action, local days."""
+    if data.get("person"):
+        who = data["person"].strip()
+        events = events.filter(
+            Q(actor__email__iexact=who) | Q(actor__full_name__icontains=who) | Q(target_repr__icontains=who)
+        )
+    if data.get("action"):
+        events = events.filter(action=data["action"])
+    if data.get("date_from"):
+        events = events.filter(created_at__gte=day_start(data["date_from"]))
+    if data.get("date_to"):
+        events = events.filter(created_at__lt=day_start(data["date_to"] + timedelta(days=1)))
+    return events
+
+
+def audit_role_labels_add(events) -> None:
+    """Name the role of each role change (`event.role_label`), from its details, in the reader's language."""
+    for event in events:
+        role = event.details.get("role") if isinstance(event.details, dict) else None
+        event.role_label = Role(role).label if role in Role.values else ""

@@ -15,7 +15,7 @@ from helpdesk import outbox, throttle
 from helpdesk.models import AuditEvent
 from helpdesk.services import audit_record
 
-from . import tasks
+from . import sessions, tasks
 from .models import Invitation, Membership, Organization, OrganizationUserPermission, User
 from .roles import ROLE_PERMISSIONS, STAFF_GROUP_PERMISSIONS, Role, permissions_for_roles
 
@@ -61,8 +61,20 @@ def _sync_object_permissions(membership: Membership) -> None:
     ).delete()
 
 
+def _sessions_end_for_role_change(user: User, by, ip_address) -> None:
+    """A role change ends every session of the person (accounts.sessions): their permissions and whether
+    they need a second factor are worked out afresh when they sign in again. The view keeps the session of
+    someone who changed their own roles, under a new key (sessions.session_rotate)."""
+    sessions.sessions_end(user=user, by=by, ip_address=ip_address, reason="role_change")
+
+
 def _active_admins(organization: Organization):
     return Membership.objects.active().filter(organization=organization, roles__contains=[Role.ADMIN])
+
+
+def _is_self(membership: Membership, by: User | None) -> bool:
+    """An administrator's own membership: they may not lock themselves out (another administrator may)."""
+    return by is not None and membership.user_id == by.pk
 
 
 def _refuse_if_last_admin(membership: Membership) -> None:
@@ -87,6 +99,7 @@ def _roles_save(
     membership.roles = roles
     membership.save(update_fields=["roles"])
     _sync_object_permissions(membership)
+    _sessions_end_for_role_change(membership.user, by, ip_address)
     audit_record(
         action=action,
         actor=by,
@@ -126,9 +139,27 @@ def role_remove(*, membership: Membership, role: str, by: User, ip_address: str 
             _("Every member is a standard user. Deactivate the member to take away their access.")
         )
     if role == Role.ADMIN:
+        if _is_self(membership, by):
+            raise ValidationError(
+                _("You cannot remove your own administrator role: another administrator can do it.")
+            )
         _refuse_if_last_admin(membership)
     roles = [r for r in membership.roles if r != role]
     return _roles_save(membership, roles, role, AuditEvent.Action.ROLE_REMOVED, by, ip_address)
+
+
+@transaction.atomic
+def member_roles_set(
+    *, membership: Membership, roles: list[str], by: User, ip_address: str | None = None
+) -> Membership:
+    """Give the member exactly these roles: each role granted or removed is its own audited change, all or
+    none (a refused removal undoes the grants sent with it)."""
+    wanted = set(roles)
+    for role in [role for role in Role if role in wanted and role not in membership.roles]:
+        membership = role_grant(membership=membership, role=role, by=by, ip_address=ip_address)
+    for role in [role for role in Role if role not in wanted and role in membership.roles]:
+        membership = role_remove(membership=membership, role=role, by=by, ip_address=ip_address)
+    return membership
 
 
 @transaction.atomic
@@ -138,10 +169,13 @@ def member_deactivate(*, membership: Membership, by: User, ip_address: str | Non
     membership = Membership.objects.select_related("user", "organization").get(pk=membership.pk)
     if not membership.is_active:
         return membership
+    if _is_self(membership, by):
+        raise ValidationError(_("You cannot deactivate yourself: another administrator can do it."))
     _refuse_if_last_admin(membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     _sync_object_permissions(membership)
+    _sessions_end_for_role_change(membership.user, by, ip_address)
     user = membership.user
     if not user.groups.exists() and not user.memberships.filter(is_active=True).exists():
         user.is_active = False
@@ -176,6 +210,7 @@ def member_add(
         user.is_active = True
         user.save(update_fields=["is_active"])
     _sync_object_permissions(membership)
+    _sessions_end_for_role_change(user, by, ip_address)
     audit_record(
         action=AuditEvent.Action.MEMBER_ADDED,
         actor=by,

@@ -49,3 +49,17 @@ def password_reset_send(user_id: int) -> None:
         to=user.email, template="password_reset", context={"user": user, "link": link}, language=user.language
     )
     logger.info("Sent password reset to user %s", user_id)
+
+
+@shared_task
+def sessions_purge() -> None:
+    """Forget the session rows past their absolute end (accounts.sessions); Django's expired sessions too."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from .sessions import sessions_purge as purge
+
+    rows = purge()
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        Session.objects.filter(expire_date__lte=timezone.now()).delete()
+    logger.info("sessions_purge: %s session rows forgotten", rows)

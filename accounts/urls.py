@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import security_views, views
 
 app_name = "accounts"
 
@@ -22,6 +22,14 @@ urlpatterns = [
     ),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("two-factor/", security_views.two_factor_verify, name="two-factor-verify"),
+    path("two-factor/setup/", security_views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/recovery-codes/", security_views.recovery_codes_regenerate, name="recovery-codes"),
+    path("two-factor/disable/", security_views.two_factor_disable, name="two-factor-disable"),
+    path("sessions/<int:pk>/end/", security_views.session_end, name="session-end"),
+    path("sessions/end-others/", security_views.sessions_end_others, name="sessions-end-others"),
+    path("session/status/", security_views.session_status, name="session-status"),
+    path("session/ping/", security_views.session_ping, name="session-ping"),
     path("organization/switch/", views.organization_switch, name="organization-switch"),
     path("members/", views.my_members, name="my-members"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),

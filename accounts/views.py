@@ -16,19 +16,20 @@ from helpdesk.pagination import page_of
 from helpdesk.permissions import CURRENT_ORGANIZATION, GLOBALLY, has_global_perm, is_allowed, require_perm
 from helpdesk.services import client_ip
 
-from . import selectors, services
+from . import selectors, services, sessions, two_factor
 from .forms import (
     AuditFilterForm,
     InvitationAcceptForm,
     InviteForm,
     LoginForm,
+    MemberRolesForm,
     OrganizationCreateForm,
     OrganizationForm,
     ProfileForm,
-    RoleChangeForm,
 )
 from .middleware import SESSION_ORGANIZATION_KEY
 from .models import Organization
+from .roles import ROLE_DESCRIPTIONS, Role
 
 
 class LoginView(auth_views.LoginView):
@@ -64,9 +65,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.password_changed_record(
-            user=form.user, ip_address=client_ip(self.request), through_reset=True
-        )
+        ip_address = client_ip(self.request)
+        services.password_changed_record(user=form.user, ip_address=ip_address, through_reset=True)
+        # Whoever knew the old password may be signed in somewhere: every session of the account ends.
+        sessions.sessions_end(user=form.user, by=form.user, ip_address=ip_address, reason="password_reset")
         return response
 
 
@@ -77,7 +79,16 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    user = request.user
+    context = {
+        "form": form,
+        "sessions": sessions.sessions_of(user)[:50],
+        "current_session_key": request.session.session_key,
+        "has_authenticator": two_factor.has_authenticator(user),
+        "two_factor_required": two_factor.is_required(user),
+        "recovery_codes_left": two_factor.recovery_codes_left(user),
+    }
+    return render(request, "accounts/profile.html", context)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -85,9 +96,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.password_changed_record(
-            user=self.request.user, ip_address=client_ip(self.request), through_reset=False
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this session, under a new key
+        sessions.session_rekeyed(old_key, self.request.session.session_key)
+        user, ip_address = self.request.user, client_ip(self.request)
+        services.password_changed_record(user=user, ip_address=ip_address, through_reset=False)
+        sessions.sessions_end(
+            user=user,
+            by=user,
+            ip_address=ip_address,
+            keep=self.request.session.session_key,
+            reason="password_change",
         )
         messages.success(self.request, _("Your password has been changed."))
         return response
@@ -133,7 +152,7 @@ def member_list(request, organization_pk):
         "members": selectors.members_of(organization),
         "invitations": organization.invitations.filter(accepted_at__isnull=True).select_related("invited_by"),
         "form": form,
-        "role_choices": RoleChangeForm.base_fields["role"].choices,
+        "roles": [(role.value, role.label, ROLE_DESCRIPTIONS[role]) for role in Role],
     }
     return render(request, "accounts/member_list.html", context)
 
@@ -146,15 +165,14 @@ def _member_for(request, organization_pk, pk):
 @require_POST
 def member_role(request, organization_pk, pk):
     membership = _member_for(request, organization_pk, pk)
-    form = RoleChangeForm(request.POST)
+    form = MemberRolesForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a role to grant or remove."))
+        messages.error(request, _("Choose the roles from the list."))
         return redirect("accounts:member-list", organization_pk=organization_pk)
-    change = services.role_grant if form.cleaned_data["grant"] else services.role_remove
     return _member_change(
         request,
         membership,
-        lambda **who: change(role=form.cleaned_data["role"], **who),
+        lambda **who: services.member_roles_set(roles=form.cleaned_data["roles"], **who),
         _("The roles of %(name)s have been changed."),
     )
 
@@ -174,6 +192,9 @@ def _member_change(request, membership, change, done: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        if membership.user_id == request.user.pk:
+            # The change ended this session too: it goes on under a new key.
+            sessions.session_rotate(request)
         messages.success(request, done % {"name": membership.user})
     return redirect("accounts:member-list", organization_pk=membership.organization_id)
 
@@ -209,6 +230,8 @@ def invitation_accept(request, token):
             return render(request, "accounts/invitation_invalid.html", {"reason": error.message}, status=410)
         if signed_in is None:
             login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        else:  # new roles: the membership service ended the person's sessions, this one goes on anew
+            sessions.session_rotate(request)
         request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
         messages.success(
             request, _("Welcome to %(organization)s.") % {"organization": membership.organization}
@@ -263,15 +286,20 @@ AUDIT_PERM = "helpdesk.view_auditevent"
 @require_http_methods(["GET"])
 @require_perm(AUDIT_PERM)
 def audit_list(request):
-    """Vendor admins see every event (optionally one organization's); an ADMIN their organization's."""
-    if has_global_perm(request.user, AUDIT_PERM):
-        filters = AuditFilterForm(request.GET or None)
-        organization = filters.cleaned_data["organization"] if filters.is_valid() else None
-    elif is_allowed(request, AUDIT_PERM, CURRENT_ORGANIZATION):
-        filters = None
+    """Vendor admins see every event (optionally one organization's); an ADMIN their organization's. Both
+    filter by person, action and dates."""
+    everywhere = has_global_perm(request.user, AUDIT_PERM)
+    if not everywhere and not is_allowed(request, AUDIT_PERM, CURRENT_ORGANIZATION):
+        raise PermissionDenied  # an ADMIN of another organization than the one they work in now
+    filters = AuditFilterForm(request.GET, organizations=everywhere)
+    valid = filters.is_valid()
+    if everywhere:
+        organization = filters.cleaned_data.get("organization") if valid else None
+    else:
         organization = request.membership.organization
-    else:  # an ADMIN of another organization than the one they work in now
-        raise PermissionDenied
-    events = page_of(selectors.audit_events_for(organization), request.GET.get("page"), per_page=50)
-    context = {"page": events, "filters": filters, "organization": organization}
+    events = selectors.audit_events_for(organization)
+    events = selectors.audit_events_filter(events, filters.cleaned_data) if valid else events.none()
+    page = page_of(events, request.GET.get("page"), per_page=50)
+    selectors.audit_role_labels_add(page)
+    context = {"page": page, "filters": filters, "organization": organization}
     return render(request, "accounts/audit_list.html", context)

@@ -19,9 +19,12 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
+from django_otp.oath import totp
+
 from .measure import percentile
 
 SIGN_IN = "/accounts/login/"
+SECOND_FACTOR = "/accounts/two-factor/"
 KNOWLEDGE_QUERY = "obračun plaće"
 FORM = re.compile(r"<form\b.*?</form>", re.DOTALL)
 HIDDEN_INPUT = re.compile(r"<input\b[^>]*\btype=\"hidden\"[^>]*>")
@@ -35,6 +38,7 @@ def personas(facts: dict, count: int) -> list[dict]:
     from django.db.models import Q
     from django.urls import reverse
 
+    from accounts import two_factor
     from accounts.models import Membership, User
     from accounts.roles import StaffGroup
     from cases.selectors import cases_visible_to
@@ -65,8 +69,20 @@ def personas(facts: dict, count: int) -> list[dict]:
             pages.insert(1, ("case-detail", reverse("cases:case-detail", args=[reference])))
         if is_customer:
             pages.append(("create", reverse("cases:case-create")))
-        result.append({"email": user.email, "password": BENCH_PASSWORD, "pages": pages, "form": form})
+        person = {"email": user.email, "password": BENCH_PASSWORD, "pages": pages, "form": form}
+        if two_factor.is_required(user):
+            person["authenticator"] = _authenticator_key(user)
+        result.append(person)
     return result
+
+
+def _authenticator_key(user) -> str:
+    """The key of the user's authenticator (made if missing), so the client can type the code staff need
+    after the password."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return (device or TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)).key
 
 
 @dataclass
@@ -115,6 +131,8 @@ class Browser:
         self._keep_cookies(response.headers.get_all("Set-Cookie") or [])
         location = response.headers.get("Location", "")
         problem = f"redirected to {location}" if location.startswith(SIGN_IN) else ""
+        if not problem and location and response.status != expected:
+            problem = f"expected {expected}, redirected to {location}"
         if not self.tally.count(page, response.status, started, expected, problem):
             return None
         return response, text
@@ -141,14 +159,24 @@ class Browser:
                 fields[attributes["name"]] = attributes.get("value", "")
         return fields
 
-    def sign_in(self, email: str, password: str) -> bool:
+    def sign_in(self, email: str, password: str, authenticator: str | None = None) -> bool:
+        """The password, then (for staff, ADMINs and FIN_ADMINs) the code of their authenticator."""
         fields = self.form_fields("sign-in", SIGN_IN, "username")
         if fields is None:
             return False
         answer = self.request(
             "sign-in", "POST", SIGN_IN, 302, {**fields, "username": email, "password": password}
         )
-        return answer is not None and "sessionid" in self.cookies
+        if answer is None:
+            return False
+        if authenticator is not None:
+            fields = self.form_fields("sign-in", SECOND_FACTOR, "code")
+            if fields is None:
+                return False
+            code = f"{totp(bytes.fromhex(authenticator)):06d}"
+            if self.request("sign-in", "POST", SECOND_FACTOR, 302, {**fields, "code": code}) is None:
+                return False
+        return "sessionid" in self.cookies
 
     def case_create(self, path: str, form: dict) -> None:
         fields = self.form_fields("create-form", path, "title")
@@ -172,7 +200,7 @@ def soak_run(port: int, people: list[dict], *, clients: int, duration: float, ou
         page = "sign-in"
         # A failure of this code must fail the run, and never leave the others waiting at the barrier.
         try:
-            ready = browser.sign_in(person["email"], person["password"])
+            ready = browser.sign_in(person["email"], person["password"], person.get("authenticator"))
         except Exception as error:
             tally.errors.append((page, 0, f"client failed: {error!r}"))
             ready = False

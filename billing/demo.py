@@ -27,6 +27,7 @@ from accounts.roles import StaffGroup
 from cases import services as case_services
 from cases.models import Case, CaseEvent
 from helpdesk.models import AuditEvent
+from helpdesk.services import audit_trail_unlocked
 
 from . import demo_texts as texts
 from . import notifications, services, timelog
@@ -92,11 +93,13 @@ def seed() -> str:
         raise CommandError("The demo organizations are missing: the accounts part of seed_demo makes them.")
     staff = _staff()
     today = timezone.localdate()
-    contracts = _contracts(organizations, staff["admin"], today)
-    entries = 0
-    if not TimeEntry.objects.filter(organization__in=organizations.values()).exists():
-        entries = _time(organizations, staff, today)
-    made = _statements(organizations, staff, today)
+    # The invented history is backdated, audit events included.
+    with audit_trail_unlocked():
+        contracts = _contracts(organizations, staff["admin"], today)
+        entries = 0
+        if not TimeEntry.objects.filter(organization__in=organizations.values()).exists():
+            entries = _time(organizations, staff, today)
+        made = _statements(organizations, staff, today)
     shown = Statement.objects.filter(organization__in=organizations.values())
     pdfs = shown.exclude(pdf_sha256="").count()
     time_count = TimeEntry.objects.filter(organization__in=organizations.values()).count()

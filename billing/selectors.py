@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.models import Organization
-from helpdesk.permissions import Scope, has_org_perm, organization_scope
+from helpdesk.permissions import NotVisible, Scope, has_org_perm, organization_scope
 
 from .models import Statement, StatementLine, SupportContract, TimeEntry
 from .money import month_end, month_start
@@ -88,9 +88,9 @@ def get_statement_for(user, pk: int, perm: str | None = None) -> Statement:
     """A statement the user may see, else 404; 403 when `perm` is given and not held for its organization."""
     statement = statements_visible_to(user).select_related("organization", "contract").filter(pk=pk).first()
     if statement is None:
-        raise Http404
+        raise NotVisible(Statement, pk=pk)
     if perm is not None and not has_org_perm(user, perm, statement.organization):
-        raise PermissionDenied
+        raise PermissionDenied(perm)
     return statement
 
 

@@ -6,11 +6,10 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import pgettext
 
 from accounts.models import Membership, Organization
-from helpdesk.permissions import has_org_perm, organization_scope
+from helpdesk.permissions import get_visible_or_404, has_org_perm, organization_scope
 from licensing import selectors as licensing_selectors
 
 from .models import Attachment, Case, CaseEvent, CaseWatcher
@@ -41,9 +40,9 @@ def cases_visible_to(user) -> QuerySet[Case]:
 
 def get_case_for(user, reference: str, perm: str | None = None) -> Case:
     """The case if the user may see it (else 404, hiding its existence), and do `perm` on it (else 403)."""
-    case = get_object_or_404(cases_visible_to(user).for_detail(), reference=reference)
+    case = get_visible_or_404(cases_visible_to(user).for_detail(), reference=reference)
     if perm is not None and not has_org_perm(user, perm, case.organization):
-        raise PermissionDenied
+        raise PermissionDenied(perm)
     return case
 
 

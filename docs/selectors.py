@@ -18,7 +18,14 @@ from django.utils import timezone
 from accounts.models import User
 from cases import selectors as case_selectors
 from helpdesk.fulltext import WORD, any_word_query, fulltext_query
-from helpdesk.permissions import Scope, audience_q, has_global_perm, organization_scope, users_with_perm
+from helpdesk.permissions import (
+    Scope,
+    audience_q,
+    get_visible_or_404,
+    has_global_perm,
+    organization_scope,
+    users_with_perm,
+)
 from licensing import selectors as licensing_selectors
 from releases.models import Module, Product
 
@@ -77,7 +84,7 @@ def faq_list(user, *, category: FaqCategory | None = None, module: Module | None
 def get_faq_for(user, pk: int) -> FaqEntry:
     """The entry if the user may read it, else 404 (a draft's existence stays hidden)."""
     entries = faq_entries_visible_to(user).select_related("category", "module", "source_case").with_votes()
-    return get_object_or_404(entries, pk=pk)
+    return get_visible_or_404(entries, pk=pk)
 
 
 def faq_vote_of(entry: FaqEntry, user) -> bool | None:
@@ -130,7 +137,7 @@ def document_products(user) -> QuerySet[Product]:
 
 def get_document_for(user, pk: int) -> Document:
     """The document if the user may see it (published, and in its audience), else 404."""
-    return get_object_or_404(documents_visible_to(user).select_related("product", "module"), pk=pk)
+    return get_visible_or_404(documents_visible_to(user).select_related("product", "module"), pk=pk)
 
 
 def document_versions(document: Document) -> list[DocumentVersion]:
@@ -162,7 +169,7 @@ def latest_news(user, limit: int = 3) -> list[NewsPost]:
 
 
 def get_news_for(user, pk: int) -> NewsPost:
-    return get_object_or_404(news_visible_to(user).prefetch_related("organizations"), pk=pk)
+    return get_visible_or_404(news_visible_to(user).prefetch_related("organizations"), pk=pk)
 
 
 def news_recipients(post: NewsPost) -> QuerySet[User]:

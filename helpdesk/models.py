@@ -49,6 +49,16 @@ class AuditEvent(models.Model):
         TIME_LOGGED = "time_logged", _("Consultant time logged")
         TIME_CHANGED = "time_changed", _("Consultant time changed")
         TIME_DELETED = "time_deleted", _("Consultant time deleted")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in turned on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Signed in with a recovery code")
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("New recovery codes made")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong sign-in code")
+        SESSION_ENDED = "session_ended", _("Sessions ended")
+        ACCESS_DENIED = "access_denied", _("Access denied")
+        AGENT_TOKEN_CREATED = "agent_token_created", _("Monitoring agent token created")
+        AGENT_TOKEN_REVOKED = "agent_token_revoked", _("Monitoring agent token revoked")
+        INSTALLATION_CREATED = "installation_created", _("Monitored installation added")
 
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -171,6 +181,8 @@ class OutboxMessage(models.Model):
     args = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The request that enqueued the task: its log lines in the worker carry this id (helpdesk/logs.py).
+    request_id = models.CharField(max_length=128, blank=True)
 
     objects = OutboxMessageQuerySet.as_manager()
 

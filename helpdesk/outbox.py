@@ -22,7 +22,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from .celery import app
-from .logs import ThrottledWarning
+from .logs import ThrottledWarning, current_request_id
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,9 @@ def enqueue(task, *args) -> None:
     if task.app.conf.task_always_eager:
         transaction.on_commit(partial(task.delay, *args))
         return
-    message = OutboxMessage.objects.create(task_name=task.name, args=list(args))
+    message = OutboxMessage.objects.create(
+        task_name=task.name, args=list(args), request_id=current_request_id() or ""
+    )
     # Robust: the change is committed, so a failing drain must not turn the response into an error.
     transaction.on_commit(partial(drain, ids=[message.pk]), robust=True)
 
@@ -70,7 +72,9 @@ def _send(messages: list[OutboxMessage]) -> tuple[list[int], bool]:
     for message in messages:
         try:
             task = app.tasks[message.task_name]
-            task.apply_async(args=message.args, retry=True, retry_policy=RETRY_POLICY)
+            # The id of the request that enqueued it, also when the periodic drain sends it (logs.py).
+            headers = {"request_id": message.request_id} if message.request_id else None
+            task.apply_async(args=message.args, headers=headers, retry=True, retry_policy=RETRY_POLICY)
         except OperationalError as error:  # kombu's word for "the broker cannot be reached"
             warn_broker_down("The broker cannot be reached; tasks wait in the outbox: %s", error)
             return accepted, True

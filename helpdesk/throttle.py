@@ -28,6 +28,15 @@ RATES = {
     # Failed sign-ins from one address over any accounts (the office behind one address shares it); the
     # failures for one account from one address are django-axes' (AXES_FAILURE_LIMIT).
     "sign-in-failures": "20/15m",
+    # Wrong second-factor codes of one signed-in account (after its password): 5 in 15 minutes, then it
+    # waits; django-otp also slows down each device after a failure.
+    "second-factor-failures": "5/15m",
+    # Audit rows for one person's (or address's) refused requests (helpdesk.services.access_denied_record):
+    # enough to show someone trying other organizations' objects, too few to flood the audit trail.
+    "access-denied-audit": "20/m",
+    # Batches of one monitoring installation (any of its tokens; monitoring.api): an agent sends one a
+    # minute, a runaway loop hundreds; a backlog of 100,000 results in batches of 1,000 still passes.
+    "monitoring-ingest": "120/m",
 }
 
 

@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("health/", views.health, name="health"),
+    path("health/live", views.health_live, name="health-live"),
     path("language/", views.language_switch, name="language-switch"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/count/", views.notification_count, name="notification-count"),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("licence/", include("licensing.urls")),
     path("releases/", include("releases.urls")),
     path("billing/", include("billing.urls")),
+    path("monitoring/", include("monitoring.urls")),
+    path("api/", include("monitoring.urls_api")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,16 +1,19 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from . import clamav, notifications, selectors
+from . import notifications, selectors
 from .dashboard import panels_for
+from .health import report as health_report
 from .htmx import safe_next
 from .pagination import page_of
 from .permissions import is_staff
@@ -38,19 +41,31 @@ def language_switch(request):
 @login_not_required
 @require_GET
 def health(request):
-    """For load balancers and the smoke test: the process answers and reaches its database. The virus scanner
-    is reported ("ok", "unreachable", "not configured") but does not fail the check: without it only uploads
-    are refused, and taking every web container out of service would refuse everything."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok", "virus_scanner": clamav.status()})
+    """Readiness, for load balancers and monitoring: each dependency with its status and latency; 503 when
+    an essential one is down (helpdesk/health.py)."""
+    body, status = health_report()
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_not_required
+@require_GET
+def health_live(request):
+    """Liveness: the process answers. Touches no dependency, so a database outage never gets a healthy
+    process restarted (and it is the floor `make bench` compares pages with)."""
+    response = JsonResponse({"status": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
 def notification_list(request):
-    """The user's notifications, newest first, unread ones marked."""
+    """The user's notifications, newest first, grouped by local day; unread ones in bold."""
     page = page_of(selectors.notifications_for(request.user), request.GET.get("page"))
-    return render(request, "helpdesk/notification_list.html", {"page": page})
+    today = timezone.localdate()
+    context = {"page": page, "today": today, "yesterday": today - timedelta(days=1)}
+    return render(request, "helpdesk/notification_list.html", context)
 
 
 @require_GET

@@ -7,11 +7,10 @@ from datetime import date, timedelta
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization
-from helpdesk.permissions import has_org_perm, organization_scope
+from helpdesk.permissions import NotVisible, has_org_perm, organization_scope
 
 from .models import EXPIRING_DAYS, Granule, Licence, LicenceChange
 
@@ -175,9 +174,9 @@ def get_licence_for(user, pk: int, perm: str | None = None) -> Licence:
         .first()
     )
     if licence is None:
-        raise Http404
+        raise NotVisible(Licence, pk=pk)
     if perm is not None and not has_org_perm(user, perm, licence.organization):
-        raise PermissionDenied
+        raise PermissionDenied(perm)
     return licence
 
 

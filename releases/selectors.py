@@ -4,13 +4,12 @@ upgrade paths, and who may download a package (the licence covers the product an
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Organization
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from helpdesk.permissions import has_global_perm, has_org_perm, organization_scope
+from helpdesk.permissions import NotVisible, has_global_perm, has_org_perm, organization_scope
 from licensing import selectors as licensing
 
 from .models import InstalledVersion, Product, Release, ReleaseFile
@@ -49,7 +48,7 @@ def get_release_for(user, pk: int) -> Release:
         .first()
     )
     if release is None:
-        raise Http404
+        raise NotVisible(Release, pk=pk)
     return release
 
 
@@ -124,10 +123,10 @@ def get_file_for(user, organization: Organization | None, pk: int) -> tuple[Rele
         .first()
     )
     if release_file is None:
-        raise Http404
+        raise NotVisible(ReleaseFile, pk=pk)
     access = download_access(user, organization, release_file.release.product)
     if not (access.allowed or access.support_expired):
-        raise Http404
+        raise NotVisible(ReleaseFile, pk=pk)
     return release_file, access
 
 

@@ -7,6 +7,7 @@ from accounts.models import Organization, User
 from cases import services as case_services
 from cases.models import Case, Category
 from releases.models import Module, Product
+from tests.two_factor import authenticator_if_required
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -65,6 +66,7 @@ def member_create(organization: Organization, roles=(), **user_fields) -> User:
     """A new user made an active member through the membership service, so their permissions are real."""
     user = UserFactory(**user_fields)
     services.member_add(organization=organization, user=user, roles=list(roles), by=None)
+    authenticator_if_required(user)  # an ADMIN or FIN_ADMIN signs in with a second factor
     return user
 
 

@@ -109,6 +109,13 @@ def a_notification(ctx):
     return {"pk": notification.pk}
 
 
+def a_session(ctx):
+    """URL arguments of another session of the STANDARD user: only they may end it, anyone else gets 404."""
+    from tests.two_factor import other_session_make
+
+    return {"pk": other_session_make(ctx.fixture("standard_user")).pk}
+
+
 ALL_200 = (200,) * 9
 SIGNED_IN_200 = (LOGIN,) + (200,) * 8
 POST_ONLY = (LOGIN,) + (405,) * 8
@@ -120,6 +127,7 @@ ROWS = [
     # cells: anon, std, admin, fin, sys, other, disp, cons, vadm
     Row("dashboard", SIGNED_IN_200),
     Row("health", ALL_200),
+    Row("health-live", ALL_200),
     Row("language-switch", (405,) * 9),
     Row("language-switch", (REDIRECT,) * 9, method="post", data=lambda ctx: {"language": "en"}),
     Row("notification-list", SIGNED_IN_200),
@@ -153,15 +161,31 @@ ROWS = [
         data=lambda ctx: {"email": "invited@jadran.test", "full_name": "Ivo Invited"}),
     Row("accounts:member-role", POST_ONLY, kwargs=a_member),
     Row("accounts:member-role", ORGANIZATION_ADMIN_POST, method="post", kwargs=a_member,
-        data=lambda ctx: {"role": Role.FIN_ADMIN, "grant": "1"}),
+        data=lambda ctx: {"roles": [Role.STANDARD, Role.FIN_ADMIN]}),
     Row("accounts:member-deactivate", POST_ONLY, kwargs=a_member),
     Row("accounts:member-deactivate", ORGANIZATION_ADMIN_POST, method="post", kwargs=a_member),
     Row("accounts:audit-list", (LOGIN, 403, 200, 403, 403, 200, 403, 403, 200)),
+    # Personas sign in verified (or, the STANDARD user, with no second factor): the code page sends them on.
+    Row("accounts:two-factor-verify", (LOGIN,) + (REDIRECT,) * 8),
+    Row("accounts:two-factor-setup", SIGNED_IN_200),
+    Row("accounts:recovery-codes", POST_ONLY),
+    # Without an authenticator (STANDARD, SYS_ADMIN): back to the profile with the reason; else new codes.
+    Row("accounts:recovery-codes", (LOGIN, REDIRECT, 200, 200, REDIRECT, 200, 200, 200, 200), method="post"),
+    Row("accounts:two-factor-disable", POST_ONLY),
+    Row("accounts:two-factor-disable", (LOGIN,) + (REDIRECT,) * 8, method="post"),
+    Row("accounts:session-end", POST_ONLY, kwargs=a_session),
+    Row("accounts:session-end", (LOGIN, REDIRECT) + (404,) * 7, method="post", kwargs=a_session),
+    Row("accounts:sessions-end-others", POST_ONLY),
+    Row("accounts:sessions-end-others", (LOGIN,) + (REDIRECT,) * 8, method="post"),
+    Row("accounts:session-status", SIGNED_IN_200),
+    Row("accounts:session-ping", POST_ONLY),
+    Row("accounts:session-ping", SIGNED_IN_200, method="post"),
 ]  # fmt: skip
 
 # Views that carry @login_not_required: anyone may open them.
 PUBLIC_URL_NAMES = {
     "health",
+    "health-live",
     "language-switch",
     "accounts:login",
     "accounts:password-reset",

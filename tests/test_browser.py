@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD
 from tests.integration import CHROMIUM, CHROMIUM_ARGS
+from tests.two_factor import code_step
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +48,7 @@ def test_admin_invites_a_user_who_joins_and_appears_in_the_member_list(
     admin.fill("main input[name=username]", admin_user.email)
     admin.fill("main input[name=password]", PASSWORD)
     admin.click("main button[type=submit]")
+    code_step(admin, admin_user)
     expect(admin.locator("main h1")).to_contain_text("Welcome, Ante")
 
     admin.goto(members_url)

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from helpdesk.models import AuditEvent
 from helpdesk.permissions import has_org_perm
 from tests.factories import UserFactory
+from tests.two_factor import second_factor_pass
 
 NEW_PASSWORD = "a-long-new-password-42"
 INVALID = "This invitation link is not valid. Check that you copied the whole link."
@@ -102,6 +103,9 @@ def test_admin_invites_by_email_and_the_invitee_joins_with_a_password(
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.MEMBER_ADDED, organization=organization, target_id=str(user.pk)
     ).exists()
+    # An ADMIN or FIN_ADMIN sets up the second factor before anything else.
+    assert invitee.get(reverse("dashboard"))["Location"].startswith(reverse("accounts:two-factor-setup"))
+    second_factor_pass(invitee, user)
     assert invitee.get(reverse("dashboard")).context["membership"].organization == organization
 
 

@@ -11,6 +11,7 @@ from accounts.roles import ROLE_PERMISSIONS, STAFF_GROUP_PERMISSIONS, Role, perm
 from helpdesk.models import AuditEvent
 from helpdesk.permissions import has_org_perm
 from tests.factories import PASSWORD, member_create
+from tests.two_factor import second_factor_pass
 
 EVERY_ROLE_PERMISSION = permissions_for_roles(list(Role))
 
@@ -148,10 +149,10 @@ LAST_ADMIN = (
 )
 
 
-def test_last_admin_cannot_remove_own_admin_role(organization, admin_user):
+def test_last_admin_cannot_lose_the_admin_role(organization, admin_user, vendor_admin):
     with pytest.raises(ValidationError) as error:
         services.role_remove(
-            membership=membership_of(admin_user, organization), role=Role.ADMIN, by=admin_user
+            membership=membership_of(admin_user, organization), role=Role.ADMIN, by=vendor_admin
         )
 
     assert error.value.messages == [LAST_ADMIN]
@@ -159,52 +160,147 @@ def test_last_admin_cannot_remove_own_admin_role(organization, admin_user):
     assert held(admin_user, organization) == ROLE_PERMISSIONS[Role.ADMIN]
 
 
-def test_last_admin_cannot_be_deactivated(organization, admin_user):
+def test_last_admin_cannot_be_deactivated(organization, admin_user, vendor_admin):
     with pytest.raises(ValidationError) as error:
-        services.member_deactivate(membership=membership_of(admin_user, organization), by=admin_user)
+        services.member_deactivate(membership=membership_of(admin_user, organization), by=vendor_admin)
 
     assert error.value.messages == [LAST_ADMIN]
     assert membership_of(admin_user, organization).is_active
 
 
-def test_admin_may_step_down_while_another_admin_remains(organization, admin_user):
-    member_create(organization, [Role.ADMIN])
+def test_an_admin_is_demoted_by_another_admin(organization, admin_user):
+    other_admin = member_create(organization, [Role.ADMIN])
 
-    services.role_remove(membership=membership_of(admin_user, organization), role=Role.ADMIN, by=admin_user)
+    services.role_remove(membership=membership_of(admin_user, organization), role=Role.ADMIN, by=other_admin)
 
     assert membership_of(admin_user, organization).roles == [Role.STANDARD]
     assert held(admin_user, organization) == ROLE_PERMISSIONS[Role.STANDARD]
 
 
-def test_last_admin_removing_own_admin_role_in_the_member_list_sees_why(client_for, organization, admin_user):
+# --- An administrator's own row -----------------------------------------------------------------------------
+
+OWN_ADMIN_ROLE = "You cannot remove your own administrator role: another administrator can do it."
+OWN_DEACTIVATION = "You cannot deactivate yourself: another administrator can do it."
+
+
+def test_admin_cannot_remove_their_own_admin_role_even_with_another_admin(organization, admin_user):
+    member_create(organization, [Role.ADMIN])
+
+    with pytest.raises(ValidationError) as error:
+        services.role_remove(
+            membership=membership_of(admin_user, organization), role=Role.ADMIN, by=admin_user
+        )
+
+    assert error.value.messages == [OWN_ADMIN_ROLE]
+    assert Role.ADMIN in membership_of(admin_user, organization).roles
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.ROLE_REMOVED).exists()
+
+
+def test_admin_cannot_deactivate_themselves_even_with_another_admin(organization, admin_user):
+    member_create(organization, [Role.ADMIN])
+
+    with pytest.raises(ValidationError) as error:
+        services.member_deactivate(membership=membership_of(admin_user, organization), by=admin_user)
+
+    assert error.value.messages == [OWN_DEACTIVATION]
+    assert membership_of(admin_user, organization).is_active
+
+
+def test_admin_may_change_their_other_roles(organization, admin_user):
+    membership = services.member_roles_set(
+        membership=membership_of(admin_user, organization),
+        roles=[Role.STANDARD, Role.ADMIN, Role.SYS_ADMIN],
+        by=admin_user,
+    )
+
+    assert membership.roles == [Role.STANDARD, Role.ADMIN, Role.SYS_ADMIN]
+
+
+def test_removing_own_admin_role_in_the_member_list_is_refused_with_the_reason(
+    client_for, organization, admin_user
+):
+    member_create(organization, [Role.ADMIN])
     url = reverse("accounts:member-role", args=[organization.pk, membership_of(admin_user, organization).pk])
 
-    response = client_for(admin_user).post(url, {"role": Role.ADMIN, "grant": "0"}, follow=True)
+    response = client_for(admin_user).post(url, {"roles": [Role.STANDARD]}, follow=True)
 
     assert response.redirect_chain == [(reverse("accounts:member-list", args=[organization.pk]), 302)]
-    assert messages_of(response) == [LAST_ADMIN]
-    assert LAST_ADMIN in response.content.decode()
-    assert Role.ADMIN in membership_of(admin_user, organization).roles
+    assert messages_of(response) == [OWN_ADMIN_ROLE]
+    assert membership_of(admin_user, organization).roles == [Role.STANDARD, Role.ADMIN]
 
 
-def test_last_admin_deactivating_themselves_in_the_member_list_sees_why(client_for, organization, admin_user):
+def test_deactivating_oneself_in_the_member_list_is_refused_with_the_reason(
+    client_for, organization, admin_user
+):
+    member_create(organization, [Role.ADMIN])
     membership = membership_of(admin_user, organization)
     url = reverse("accounts:member-deactivate", args=[organization.pk, membership.pk])
 
     response = client_for(admin_user).post(url, follow=True)
 
-    assert messages_of(response) == [LAST_ADMIN]
+    assert messages_of(response) == [OWN_DEACTIVATION]
     assert membership_of(admin_user, organization).is_active
 
 
-def test_admin_grants_a_role_in_the_member_list(client_for, organization, admin_user, standard_user):
+def test_own_row_shows_the_admin_switch_fixed_and_no_deactivate_button(
+    client_for, organization, admin_user, standard_user
+):
+    response = client_for(admin_user).get(reverse("accounts:member-list", args=[organization.pk]))
+
+    own, other = membership_of(admin_user, organization), membership_of(standard_user, organization)
+    html = response.content.decode()
+    own_row = html[html.index(f'id="member-{own.pk}"') :].split("</tr>", 1)[0]
+    other_row = html[html.index(f'id="member-{other.pk}"') :].split("</tr>", 1)[0]
+    assert f'id="role-{own.pk}-ADMIN" aria-describedby="role-desc-ADMIN" checked disabled' in own_row
+    assert '<input type="hidden" name="roles" value="ADMIN">' in own_row
+    assert "member-deactivate" not in own_row and "/deactivate/" not in own_row
+    assert f'id="role-{other.pk}-ADMIN" aria-describedby="role-desc-ADMIN">' in other_row
+    assert "Deactivate" in other_row
+    # Every role is described once, FIN_ADMIN and SYS_ADMIN included.
+    for role in Role:
+        assert html.count(f'<dd id="role-desc-{role}">') == 1
+
+
+def test_admin_sets_the_roles_in_the_member_list_each_change_audited(
+    client_for, organization, admin_user, standard_user
+):
     membership = membership_of(standard_user, organization)
+    services.role_grant(membership=membership, role=Role.SYS_ADMIN, by=admin_user)
     url = reverse("accounts:member-role", args=[organization.pk, membership.pk])
 
-    response = client_for(admin_user).post(url, {"role": Role.FIN_ADMIN, "grant": "1"}, follow=True)
+    response = client_for(admin_user).post(url, {"roles": [Role.STANDARD, Role.FIN_ADMIN]}, follow=True)
 
     assert messages_of(response) == ["The roles of Sara Standard have been changed."]
     assert membership_of(standard_user, organization).roles == [Role.STANDARD, Role.FIN_ADMIN]
+    changes = AuditEvent.objects.filter(
+        target_id=str(standard_user.pk),
+        action__in=[AuditEvent.Action.ROLE_GRANTED, AuditEvent.Action.ROLE_REMOVED],
+    ).order_by("pk")
+    assert [(event.action, event.details["role"]) for event in changes][-2:] == [
+        (AuditEvent.Action.ROLE_GRANTED, Role.FIN_ADMIN),
+        (AuditEvent.Action.ROLE_REMOVED, Role.SYS_ADMIN),
+    ]
+
+
+def test_a_refused_change_undoes_the_grants_sent_with_it(client_for, organization, admin_user, standard_user):
+    membership = membership_of(standard_user, organization)
+    url = reverse("accounts:member-role", args=[organization.pk, membership.pk])
+
+    # STANDARD left out: every member keeps it, so the FIN_ADMIN grant sent along is not kept either.
+    response = client_for(admin_user).post(url, {"roles": [Role.FIN_ADMIN]}, follow=True)
+
+    assert "Every member is a standard user" in messages_of(response)[0]
+    assert membership_of(standard_user, organization).roles == [Role.STANDARD]
+
+
+def test_an_unknown_role_in_the_member_list_is_refused(client_for, organization, admin_user, standard_user):
+    membership = membership_of(standard_user, organization)
+    url = reverse("accounts:member-role", args=[organization.pk, membership.pk])
+
+    response = client_for(admin_user).post(url, {"roles": [Role.STANDARD, "OWNER"]}, follow=True)
+
+    assert messages_of(response) == ["Choose the roles from the list."]
+    assert membership_of(standard_user, organization).roles == [Role.STANDARD]
 
 
 # --- Deactivation -------------------------------------------------------------------------------------------
@@ -245,6 +341,7 @@ def test_member_deactivated_in_one_of_two_organizations_keeps_the_other(
     client = client_for()
     response = client.post(reverse("accounts:login"), {"username": user.email, "password": PASSWORD})
     assert response.status_code == 302
+    second_factor_pass(client, user)  # the authenticator of their FIN_ADMIN days stays theirs
     assert client.get(reverse("dashboard")).context["membership"].organization == other_organization
 
 

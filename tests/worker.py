@@ -89,9 +89,17 @@ class Worker:
 
 
 @contextmanager
-def worker_running(*, broker_url: str, queue_name: str, smtp_port: int, log_path, pool: str = "solo"):
+def worker_running(
+    *,
+    broker_url: str,
+    queue_name: str,
+    smtp_port: int,
+    log_path,
+    pool: str = "solo",
+    extra_env: dict | None = None,
+):
     """`celery worker` in its own process on `broker_url`, on the test database, sending mail to the test
-    SMTP server; stopped when the block ends."""
+    SMTP server (with `extra_env` added to its environment); stopped when the block ends."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(connection.settings_dict),
@@ -101,6 +109,7 @@ def worker_running(*, broker_url: str, queue_name: str, smtp_port: int, log_path
         "EMAIL_USE_TLS": "0",
         "SECRET_KEY": settings.SECRET_KEY,  # the reset token it makes must check out here
         "DEBUG": "1",
+        **(extra_env or {}),
     }
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -14,7 +14,9 @@ from django.urls import reverse
 from cases import services
 from cases.models import Case, Category
 from tests.factories import PASSWORD
+from tests.header import header_link
 from tests.integration import CHROMIUM, CHROMIUM_ARGS
+from tests.two_factor import code_step
 
 # Playwright's sync API runs an event loop in this thread; Django would refuse the test's own ORM calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -79,6 +81,7 @@ def login(page, user, password=PASSWORD):
     page.fill("#id_username", user.email)
     page.fill("#id_password", password)
     page.click("main form button[type=submit]")
+    code_step(page, user)
     page.wait_for_url(re.compile(r"^https?://[^/]+/$"))  # the dashboard
 
 
@@ -114,7 +117,7 @@ def test_customer_case_from_logging_to_confirmed_resolution(
 
     staff = new_page()
     login(staff, consultant)
-    staff.click("nav >> text=My work")
+    header_link(staff, "My work").click()
     staff.click(f"a:text-is('{case.reference}')")
     staff.fill("#id_body", "Fixed in the VAT rounding patch; please check today's invoices.")
     staff.click("#reply button[type=submit]")

@@ -11,6 +11,7 @@ from docs.models import SuggestionView
 from docs.tests.factories import FaqEntryFactory
 from tests.factories import PASSWORD
 from tests.test_browser import browser, new_page  # noqa: F401  (fixture)
+from tests.two_factor import code_step
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +21,7 @@ def sign_in(page, base_url, user):
     page.fill("main input[name=username]", user.email)
     page.fill("main input[name=password]", PASSWORD)
     page.click("main button[type=submit]")
+    code_step(page, user)
     page.wait_for_url(base_url + reverse("dashboard"))
 
 

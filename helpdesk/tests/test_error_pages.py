@@ -11,7 +11,7 @@ from django.urls import reverse
 from helpdesk import errors
 from tests.factories import case_create
 
-LAYOUT = 'class="navbar-brand fw-semibold"'  # the portal's header (templates/base.html)
+LAYOUT = 'class="navbar-brand"'  # the portal's header (templates/base.html)
 
 # (status, English heading, Croatian heading) of each page.
 PAGES = {

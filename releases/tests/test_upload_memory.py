@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from releases.models import ReleaseFile
 from releases.tests.factories import release_make
+from tests.two_factor import login_verified
 
 BLOCK = 1024 * 1024
 BOUNDARY = "----releases-upload-test"
@@ -107,7 +108,7 @@ def _measure(
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
     release = release_make("2026.4", files={}, published=False, by=vendor_admin)
     client = Client()
-    client.force_login(vendor_admin)
+    login_verified(client, vendor_admin)
     path = reverse("releases:file-create", args=[release.pk])
     with PeakRss() as rss:
         status, sha256 = upload_streamed(live_server.url, path, client.cookies["sessionid"].value, megabytes)
