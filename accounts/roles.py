@@ -17,6 +17,19 @@ class Role(models.TextChoices):
     SYS_ADMIN = "SYS_ADMIN", _("System administrator")
 
 
+# What each role may do, in a sentence: shown next to the role toggles of the member list.
+ROLE_DESCRIPTIONS = {
+    Role.STANDARD: _("Logs and follows cases, reads the FAQ, documentation and news. Every member has it."),
+    Role.ADMIN: _(
+        "Everything the other roles may do; invites members, grants and removes roles, reads the audit log."
+    ),
+    Role.FIN_ADMIN: _(
+        "Licence status, support contract, costs; approves or disputes the monthly statements."
+    ),
+    Role.SYS_ADMIN: _("Upgrade packages, licensed modules and the monitoring of the installations."),
+}
+
+
 # What every member of an organization may do there. `cases.view_org_cases` alone shows a member their
 # own and watched cases; whether a STANDARD user sees all the organization's cases is an organization
 # setting (Organization.standard_users_see_own_cases_only), decided in cases.selectors.
@@ -45,6 +58,9 @@ SYS_ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | {
     # The upgrade packages: seen and downloaded while the licence covers the product and support is active.
     "releases.view_releases",
     "releases.download_package",
+    # The monitoring of the organization's installations, and the tokens its agents send results with.
+    "monitoring.view_monitoring",
+    "monitoring.manage_agent_tokens",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -89,6 +105,8 @@ STAFF_PERMISSIONS = frozenset(
         "licensing.view_licence_list",
         "releases.view_releases",
         "billing.view_billing",
+        "monitoring.view_monitoring",
+        "monitoring.view_all_monitoring",
     }
 )
 
@@ -111,5 +129,6 @@ STAFF_GROUP_PERMISSIONS: dict[str, frozenset[str]] = {
         # Vendor admins keep the support contracts, generate statements and may log time themselves.
         "billing.manage_billing",
         "billing.log_time",
+        "monitoring.manage_agent_tokens",
     },
 }

@@ -3,7 +3,8 @@ over it. The benchmark lives outside the Django apps: it is a tool run against t
 
 cli.py is the command (its options, and the child processes it runs), database.py makes the benchmark's own
 database, generate.py fills it (words.py writes the texts), measure.py times the pages in-process, load.py
-drives them under gunicorn, report.py prints the table; soak.py is the load test (`--soak`).
+drives them under gunicorn, report.py prints the table; soak.py is the load test (`--soak`), billing.py
+the monthly statements (`--billing`), monitoring.py the monitoring ingestion and status page (`--monitoring`).
 """
 
 

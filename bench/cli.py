@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-from . import BenchError, billing, database, load, report, soak
+from . import BenchError, billing, database, load, monitoring, report, soak
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database-name",
         help="The bench database, made on the portal's PostgreSQL server (dropped and made again); default "
-        "helpdesk_bench, helpdesk_loadtest for --soak or helpdesk_bench_billing for --billing, so that none "
-        "replaces another's data.",
+        "helpdesk_bench, helpdesk_loadtest for --soak, helpdesk_bench_billing for --billing or "
+        "helpdesk_bench_monitoring for --monitoring, so that none replaces another's data.",
     )
     parser.add_argument(
         "--keep", action="store_true", help="Reuse the bench database if it holds data of the same size."
@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--duration", type=int, help="Seconds of load per page (default 10), or of the whole --soak (60)."
     )
-    parser.add_argument("--connections", type=int, default=8, help="Concurrent load connections.")
+    parser.add_argument(
+        "--connections", type=int, help="Concurrent load connections (default 8; 4 for --monitoring)."
+    )
     parser.add_argument("--skip-load", action="store_true", help="Measure in-process only.")
     parser.add_argument(
         "--load-generator",
@@ -52,14 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="auto",
         help="wrk when installed (auto), or the built-in Python generator.",
     )
-    parser.add_argument("--only", default="", help="Comma-separated page keys to measure (default all).")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="Comma-separated page keys to measure (default all; --monitoring: ingest too).",
+    )
     parser.add_argument(
         "--generate-only", action="store_true", help="Make the bench database and stop (no measurement)."
     )
     parser.add_argument(
         "--results",
         help="Where the table is written too (default bench-results.md; bench-billing-results.md for "
-        "--billing).",
+        "--billing, bench-monitoring-results.md for --monitoring).",
     )
     parser.add_argument(
         "--soak",
@@ -84,6 +90,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--concurrency", type=int, default=2, help="Worker processes for --billing (default 2, prefork)."
     )
     parser.add_argument(
+        "--monitoring",
+        action="store_true",
+        help="The monitoring targets instead of the case pages: ingestion of batches of 500 results through "
+        "gunicorn, and the status page over --stored results (bench/monitoring.py).",
+    )
+    parser.add_argument(
+        "--stored",
+        type=int,
+        default=10_000_000,
+        help="Monitoring results stored for --monitoring's status page (default 10,000,000; made in SQL).",
+    )
+    parser.add_argument(
         "--redis-url",
         help="The broker of the --billing worker (default REDIS_URL, else redis://127.0.0.1:6379/0); the run "
         "uses a queue of its own on it.",
@@ -91,7 +109,17 @@ def build_parser() -> argparse.ArgumentParser:
     # Internal: the work done by the child processes, connected to the bench database.
     parser.add_argument(
         "--phase",
-        choices=["generate", "measure", "undo", "soak", "billing-generate", "billing-run"],
+        choices=[
+            "generate",
+            "measure",
+            "undo",
+            "soak",
+            "billing-generate",
+            "billing-run",
+            "monitoring-generate",
+            "monitoring-measure",
+            "monitoring-undo",
+        ],  # fmt: skip
         help=argparse.SUPPRESS,
     )
     parser.add_argument("--output", help=argparse.SUPPRESS)
@@ -101,20 +129,26 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     parser = build_parser()
     options = vars(parser.parse_args(argv))
-    soaking, statements = options["soak"], options["billing"]
+    soaking, statements, monitored = options["soak"], options["billing"], options["monitoring"]
     database_name = "helpdesk_bench_billing" if statements else "helpdesk_bench"
+    results = "bench-billing-results.md" if statements else "bench-results.md"
+    if monitored:
+        database_name, results = "helpdesk_bench_monitoring", "bench-monitoring-results.md"
     defaults = {
         "cases": 10_000 if soaking else 100_000,
         "database_name": "helpdesk_loadtest" if soaking else database_name,
-        "duration": 60 if soaking else 10,
+        "duration": 60 if soaking else 20 if monitored else 10,
+        "connections": 4 if monitored else 8,
         "organizations": 1000 if statements else 50,
-        "results": "bench-billing-results.md" if statements else "bench-results.md",
+        "results": results,
     }
     options.update({key: value for key, value in defaults.items() if options[key] is None})
     if options["cases"] < 1 or options["events_per_case"] < 1:
         parser.error("--cases and --events-per-case must be at least 1.")
     if options["organizations"] < 1 or options["entries"] < 1 or options["concurrency"] < 1:
         parser.error("--organizations, --entries and --concurrency must be at least 1.")
+    if options["stored"] < 0 or options["connections"] < 1:
+        parser.error("--stored must be at least 0 and --connections at least 1.")
     try:
         run(options)
     except BenchError as error:
@@ -131,6 +165,9 @@ def run(options: dict) -> None:
         return
     if options["billing"]:
         _billing(options)
+        return
+    if options["monitoring"]:
+        _monitoring(options)
         return
     meta, env = _prepare(options)
     if options["generate_only"]:
@@ -182,7 +219,9 @@ def _run_child(phase: str, options: dict, env: dict) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder) / "output.json"
         arguments = ["--output", str(output), "--database-name", options["database_name"]]
-        for option in ("cases", "events_per_case", "organizations", "requests", "only", "clients", "entries"):
+        for option in (
+            "cases", "events_per_case", "organizations", "requests", "only", "clients", "entries", "stored",
+        ):  # fmt: skip
             arguments += [f"--{option.replace('_', '-')}", str(options[option])]
         database.bench(phase, arguments, env)
         return json.loads(output.read_text())
@@ -192,6 +231,9 @@ def _child(options: dict) -> None:
     output = Path(options["output"])
     if options["phase"].startswith("billing-"):
         output.write_text(json.dumps(_billing_child(options)))
+        return
+    if options["phase"].startswith("monitoring-"):
+        output.write_text(json.dumps(_monitoring_child(options)))
         return
     if options["phase"] == "generate":
         from .generate import generate
@@ -394,3 +436,101 @@ def _billing_child(options: dict) -> dict:
         _say(f"Deleted the {undone:,} rows of the previous run's statements")
     _say("Sending the monthly task; waiting for every statement's PDF and notifications")
     return billing.statements_run(out=_say)
+
+
+def _monitoring(options: dict) -> None:
+    """The monitoring benchmark (bench/monitoring.py): the status pages in-process over the stored results,
+    then the ingestion load through gunicorn."""
+    meta, env = _prepare_monitoring(options)
+    if options["generate_only"]:
+        return
+    load_before = report.load_average()
+    only = {key for key in options["only"].split(",") if key}  # page keys, and "ingest"
+    page_figures, ingest = None, None
+    if only != {"ingest"}:
+        database.manage(["collectstatic", "--noinput", "-v", "0"], env)
+        _say(f"Measuring the monitoring pages in-process ({options['requests']} requests per page)")
+        page_figures = _run_child("monitoring-measure", options, env)["pages"]
+    if not options["skip_load"] and (not only or "ingest" in only):
+        _run_child("monitoring-undo", options, env)  # what an interrupted run left behind
+        _say(
+            f"Ingestion: gunicorn, {load.WORKERS} sync workers, {options['connections']} connections posting "
+            f"batches of {monitoring.BATCH} for {options['duration']} s"
+        )
+        try:
+            with load.Gunicorn(env) as server:
+                ingest = monitoring.ingest_run(
+                    server.port,
+                    meta["facts"]["tokens"],
+                    duration=options["duration"],
+                    connections=options["connections"],
+                    processes=lambda: monitoring.server_processes(
+                        server.process.pid, connection.settings_dict, options["database_name"]
+                    ),
+                )
+        finally:
+            stored = _run_child("monitoring-undo", options, env)["counted"]
+        _say(f"  {ingest['results_per_second']:,} results/s, batch p95 {ingest['p95_ms']} ms")
+        if stored != ingest["accepted"] + ingest["warm_up_accepted"]:
+            raise BenchError(
+                f"The portal answered that it accepted {ingest['accepted'] + ingest['warm_up_accepted']:,} "
+                f"results but stored {stored:,}."
+            )
+        if ingest["errors"]:
+            _say(f"  {ingest['errors']} batches failed, e.g. {ingest['error_samples'][0]}")
+    text = monitoring.monitoring_report(
+        meta=meta,
+        ingest=ingest,
+        page_figures=page_figures,
+        load_before=load_before,
+        load_after=report.load_average(),
+    )
+    _say("\n" + text)
+    results = Path(options["results"])
+    if not results.is_absolute():
+        results = settings.BASE_DIR / results
+    results.write_text(text)
+    _say(f"Written to {results}")
+
+
+def _prepare_monitoring(options: dict) -> tuple[dict, dict]:
+    """Reuse or make the monitoring bench database."""
+    name = options["database_name"]
+    server = connection.settings_dict
+    env = database.child_env(server, name)
+    meta = database.metadata(server, name) or {}
+    wanted = {"monitoring": True, "stored": options["stored"], "organizations": options["organizations"]}
+    same = meta.get("complete") and all(meta.get(key) == value for key, value in wanted.items())
+    if options["keep"] and same:
+        _say(f"Reusing {name}: {meta['facts']['results']:,} results generated {meta['generated_at']}.")
+        return meta, env
+    _say(f"Making database {name} on the portal's PostgreSQL server")
+    database.database_recreate(server, name)
+    started = time.monotonic()
+    database.manage(["migrate", "--noinput", "-v", "0"], env)
+    migrated = time.monotonic()
+    _say(f"Migrated in {migrated - started:.0f} s; generating {options['stored']:,} monitoring results")
+    facts = _run_child("monitoring-generate", options, env)
+    meta = {
+        **wanted,
+        "complete": True,
+        "generated_at": datetime.now().astimezone().isoformat(timespec="minutes"),
+        "migrate_seconds": round(migrated - started),
+        "generate_seconds": round(time.monotonic() - migrated),
+        "facts": facts,
+    }
+    database.metadata_write(server, name, meta)
+    _say(f"Generated in {meta['generate_seconds']} s")
+    return meta, env
+
+
+def _monitoring_child(options: dict) -> dict:
+    if options["phase"] == "monitoring-generate":
+        return monitoring.monitoring_data(
+            stored=options["stored"], organizations=options["organizations"], out=_say
+        )
+    if options["phase"] == "monitoring-undo":
+        return {"counted": monitoring.ingest_count(), "deleted": monitoring.ingest_undo()}
+    meta = database.metadata(connection.settings_dict, options["database_name"])
+    only = {key for key in options["only"].split(",") if key}
+    return {"pages": monitoring.pages_measure(meta["facts"], options["requests"], only, out=_say)}

@@ -25,19 +25,25 @@ Status = Case.Status
 REOPEN_DAYS = 14
 
 # The workflow: (from, to) -> who may make that move. "staff" works the case, "customer" is its
-# organization's user. Assignment (new -> assigned) happens only through case_assign.
+# organization's user, "system" is the portal itself (by=None): monitoring resolves the case an incident
+# opened once the component is OK again, and reopens it when the component fails again soon after
+# (monitoring/incidents.py); an unassigned case goes back to the queue. Assignment (new -> assigned)
+# happens only through case_assign.
 TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (Status.NEW, Status.RESOLVED): frozenset({"system"}),
     (Status.ASSIGNED, Status.IN_PROGRESS): frozenset({"staff"}),
     (Status.ASSIGNED, Status.WAITING): frozenset({"staff"}),
-    (Status.ASSIGNED, Status.RESOLVED): frozenset({"staff"}),
+    (Status.ASSIGNED, Status.RESOLVED): frozenset({"staff", "system"}),
     (Status.IN_PROGRESS, Status.WAITING): frozenset({"staff"}),
-    (Status.IN_PROGRESS, Status.RESOLVED): frozenset({"staff"}),
+    (Status.IN_PROGRESS, Status.RESOLVED): frozenset({"staff", "system"}),
     (Status.WAITING, Status.IN_PROGRESS): frozenset({"staff", "customer"}),
-    (Status.WAITING, Status.RESOLVED): frozenset({"staff"}),
+    (Status.WAITING, Status.RESOLVED): frozenset({"staff", "system"}),
     # The customer confirms the resolution (or staff close it); the customer may reopen within 14 days.
     (Status.RESOLVED, Status.CLOSED): frozenset({"staff", "customer"}),
-    (Status.RESOLVED, Status.IN_PROGRESS): frozenset({"customer"}),
-    (Status.CLOSED, Status.IN_PROGRESS): frozenset({"customer"}),
+    (Status.RESOLVED, Status.IN_PROGRESS): frozenset({"customer", "system"}),
+    (Status.CLOSED, Status.IN_PROGRESS): frozenset({"customer", "system"}),
+    (Status.RESOLVED, Status.NEW): frozenset({"system"}),
+    (Status.CLOSED, Status.NEW): frozenset({"system"}),
     # A customer may withdraw a case that is still open.
     (Status.NEW, Status.CLOSED): frozenset({"customer"}),
     (Status.ASSIGNED, Status.CLOSED): frozenset({"customer", "staff"}),
@@ -47,17 +53,20 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 
 
 def actor_side(user) -> str:
+    if user is None:
+        return "system"
     return "staff" if is_staff(user) else "customer"
 
 
 def allowed_transitions(case: Case, user, now=None) -> list[str]:
-    """The statuses this user may move the case to now (for buttons and for the rule check alike)."""
+    """The statuses this user (None: the portal itself) may move the case to now (for buttons and for the
+    rule check alike)."""
     side = actor_side(user)
     allowed = [to for (frm, to), sides in TRANSITIONS.items() if frm == case.status and side in sides]
-    if Status.IN_PROGRESS in allowed and case.status in (Status.RESOLVED, Status.CLOSED):
+    if case.status in (Status.RESOLVED, Status.CLOSED):
         now = now or timezone.now()
         if case.resolved_at is None or now - case.resolved_at > timedelta(days=REOPEN_DAYS):
-            allowed.remove(Status.IN_PROGRESS)
+            allowed = [to for to in allowed if to not in (Status.IN_PROGRESS, Status.NEW)]
     return allowed
 
 
@@ -313,7 +322,8 @@ def case_reply(*, case: Case, author, body: str, internal: bool = False, files=(
 
 @transaction.atomic
 def case_change_status(*, case: Case, to: str, by, note: str = "") -> Case:
-    """Move the case along the workflow; a move the user may not make is refused here, not only hidden."""
+    """Move the case along the workflow; a move the user (None: the portal itself) may not make is refused
+    here, not only hidden."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to not in allowed_transitions(case, by):
         raise ValidationError(

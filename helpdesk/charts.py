@@ -40,6 +40,12 @@ class Text:
 
 
 @dataclass
+class Polyline:
+    points: str  # "x,y x,y ..." in SVG units
+    css_class: str
+
+
+@dataclass
 class Chart:
     width: int
     height: int
@@ -50,6 +56,7 @@ class Chart:
     value_labels: list[Text] = field(default_factory=list)  # after horizontal bars
     legend: list[tuple[str, str]] = field(default_factory=list)
     item_anchor: str = "middle"  # SVG text-anchor of item_labels
+    polylines: list[Polyline] = field(default_factory=list)  # drawn under the rects (lines of a time series)
 
 
 def palette_class(index: int) -> str:
@@ -127,6 +134,67 @@ def horizontal_bars(*, rows: list[tuple[str, float, str]], css_class: str = "cha
             Rect(x=left, y=y, width=width, height=bar_height, css_class=css_class, title=f"{label}: {text}")
         )
         chart.value_labels.append(Text(x=round(left + width + 6, 1), y=y + 14, label=text))
+    return chart
+
+
+def time_series(
+    *,
+    points: list[tuple[str, float | None, str]],
+    css_class: str,
+    label: str,
+    thresholds: list[tuple[float, str, str]] = (),
+    marked: list[tuple[int, str]] = (),
+    height: int = 260,
+    ticks: int = 6,
+) -> Chart:
+    """A line through (label, value or None, value as text) points at even steps in time (a gap where the
+    value is None), horizontal lines at the (value, label, css class) thresholds, a small square on the
+    (index, css class) points `marked` (e.g. critical results), and about `ticks` labels under the axis."""
+    left, right, top, bottom = 52, 8, 12, 28
+    plot_width, plot_height = WIDTH - left - right, height - top - bottom
+    values = [value for _label, value, _text in points if value is not None]
+    scale_top, step = nice_scale(max([*values, *(t[0] for t in thresholds)], default=0) * 1.05, whole=False)
+    chart = Chart(
+        width=WIDTH, height=height, legend=[(label, css_class)] + [(t[1], t[2]) for t in thresholds]
+    )
+    baseline = top + plot_height
+    tick = 0.0
+    while tick <= scale_top + 1e-9:
+        y = round(baseline - tick / scale_top * plot_height, 1)
+        chart.gridlines.append(Rect(x=left, y=y, width=plot_width, height=1))
+        chart.axis_labels.append(Text(x=left - 6, y=y + 4, label=_number(round(tick, 6))))
+        tick += step
+    slot = plot_width / max(len(points) - 1, 1)
+
+    def at(index: int, value: float) -> tuple[float, float]:
+        return round(left + index * slot, 1), round(
+            baseline - min(value, scale_top) / scale_top * plot_height, 1
+        )
+
+    run: list[str] = []
+    for index, (_label, value, _text) in enumerate([*points, ("", None, "")]):
+        if value is None:
+            if run:
+                chart.polylines.append(Polyline(points=" ".join(run), css_class=f"chart-line {css_class}"))
+            run = []
+            continue
+        x, y = at(index, value)
+        run.append(f"{x},{y}")
+    every = max(1, math.ceil(len(points) / ticks))
+    for index in range(0, len(points), every):
+        chart.item_labels.append(Text(x=round(left + index * slot, 1), y=height - 8, label=points[index][0]))
+    for value, name, threshold_class in thresholds:
+        _x, y = at(0, value)
+        chart.rects.append(
+            Rect(x=left, y=y - 0.75, width=plot_width, height=1.5, css_class=threshold_class, title=name)
+        )
+    for index, marker_class in marked:
+        label, value, text = points[index]
+        if value is not None:
+            x, y = at(index, value)
+            chart.rects.append(
+                Rect(x=x - 3, y=y - 3, width=6, height=6, css_class=marker_class, title=f"{label}: {text}")
+            )
     return chart
 
 

@@ -11,7 +11,7 @@ from helpdesk.pagination import page_of
 from helpdesk.permissions import GLOBALLY, has_global_perm, require_perm
 from helpdesk.services import client_ip
 
-from . import selectors, services
+from . import selectors, services, usage
 from .forms import ChangeForm, GranuleForm, IssueForm, LicenceFilterForm, TermsForm
 from .models import Licence
 
@@ -28,6 +28,9 @@ def _licence_page(request, licence: Licence | None, organization: Organization, 
         "can_view_granules": rights.granules,
         "can_manage": has_global_perm(request.user, selectors.MANAGE_PERM),
     }
+    if rights.granules and licence:
+        context["granules"] = usage.granules_with_usage(licence)
+        context["has_usage"] = any(used for _granule, used in context["granules"])
     if rights.terms:
         context["recent_changes"] = list(selectors.licence_history(licence)[:5]) if licence else []
         context["licences"] = selectors.organization_licences(organization)

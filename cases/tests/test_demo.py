@@ -34,8 +34,9 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with pytest.MonkeyPatch.context() as patch, override_settings(MEDIA_ROOT=media):
         patch.setattr(cases_demo, "DEMO_CASES", CASES)
-        # Billing's part opens a case of its own (a disputed statement's): these tests count the cases part's.
-        parts = [part for part in demo_registry.PARTS if part.name != "billing"]
+        # Billing's part opens a case of its own (a disputed statement's), monitoring's one for an incident:
+        # these tests count the cases part's.
+        parts = [part for part in demo_registry.PARTS if part.name not in ("billing", "monitoring")]
         patch.setattr(demo_registry, "PARTS", parts)
         with django_db_blocker.unblock(), transaction.atomic():
             started = timezone.now()
