@@ -11,6 +11,7 @@ from accounts.models import Membership
 from accounts.roles import Role
 from cases.tests.test_browser_journeys import chromium, login  # noqa: F401  (fixtures)
 from cases.tests.test_list_browser import LAPTOP, PHONE, csp_violations, screenshot
+from tests.axe import assert_accessible
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -51,6 +52,7 @@ def test_admin_sets_roles_with_switches_and_cannot_lock_themselves_out(
         box = page.locator(f"label[for=role-{other.pk}-FIN_ADMIN]").bounding_box()
         assert box["height"] >= 24 or switch.bounding_box()["height"] >= 20
         screenshot(page, f"member-list-{viewport['width']}")
+        assert_accessible(page, where="the members page")
 
         switch.focus()
         page.keyboard.press("Space")
@@ -63,6 +65,7 @@ def test_admin_sets_roles_with_switches_and_cannot_lock_themselves_out(
         )
         expect(page.locator(f"#role-{other.pk}-FIN_ADMIN")).to_be_checked()
         assert Membership.objects.get(pk=other.pk).roles == [Role.STANDARD, Role.FIN_ADMIN]
+        assert_accessible(page, where="the members page after saving roles")
         assert csp_violations(page) == []
     finally:
         context.close()

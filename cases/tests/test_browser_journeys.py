@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Case, Category
+from tests.axe import assert_accessible
 from tests.factories import PASSWORD
 from tests.header import header_link
 from tests.integration import CHROMIUM, CHROMIUM_ARGS
@@ -94,7 +95,9 @@ def test_customer_case_from_logging_to_confirmed_resolution(
 
     customer = new_page()
     login(customer, standard_user)
+    assert_accessible(customer, where="customer dashboard")
     customer.goto(reverse("cases:case-create"))
+    assert_accessible(customer, where="new case form")
     customer.fill("#id_title", "Invoice totals are wrong after the upgrade")
     customer.select_option("#id_category", str(category.pk))
     customer.fill("#id_description", "The VAT line is added twice on **every** invoice.")
@@ -105,6 +108,7 @@ def test_customer_case_from_logging_to_confirmed_resolution(
     customer.wait_for_url(re.compile(r"/cases/JS-\d{4}-\d{6}/$"))
     case = Case.objects.get(title="Invoice totals are wrong after the upgrade")
     expect(customer.locator("#case-assignee")).to_have_text(str(consultant))
+    assert_accessible(customer, where="the customer's new case")
 
     link = customer.locator(".attachments a", has_text="invoice.pdf")
     with customer.expect_download() as download_info:
@@ -118,12 +122,14 @@ def test_customer_case_from_logging_to_confirmed_resolution(
     staff = new_page()
     login(staff, consultant)
     header_link(staff, "My work").click()
+    assert_accessible(staff, where="My work")
     staff.click(f"a:text-is('{case.reference}')")
     staff.fill("#id_body", "Fixed in the VAT rounding patch; please check today's invoices.")
     staff.click("#reply button[type=submit]")
     expect(staff.locator("#timeline")).to_contain_text("VAT rounding patch")
     staff.click("button[data-status=resolved]")
     expect(staff.locator("#case-status")).to_have_text("Resolved")
+    assert_accessible(staff, where="the consultant's resolved case")
 
     customer.reload()
     expect(customer.locator("#timeline")).to_contain_text("VAT rounding patch")
@@ -131,6 +137,7 @@ def test_customer_case_from_logging_to_confirmed_resolution(
     expect(confirm).to_have_text("Confirm the resolution")
     confirm.click()
     expect(customer.locator("#case-status")).to_have_text("Closed")
+    assert_accessible(customer, where="the customer's closed case")
     case.refresh_from_db()
     assert case.status == Case.Status.CLOSED
     assert case.first_response_at is not None and case.closed_at is not None
@@ -159,6 +166,7 @@ def test_dispatcher_queue_shows_a_new_case_without_reload(
     new_row = page.locator("#queue tr.case-new", has_text=case.reference)
     expect(new_row).to_be_visible(timeout=QUEUE_POLL_TIMEOUT_MS)
     expect(page.locator("#waiting-count")).to_have_text("1")
+    assert_accessible(page, where="the queue after its live refresh")
 
 
 def test_language_switch_in_the_header(new_page, standard_user):
