@@ -66,6 +66,16 @@ def test_admin_sets_roles_with_switches_and_cannot_lock_themselves_out(
         expect(page.locator(f"#role-{other.pk}-FIN_ADMIN")).to_be_checked()
         assert Membership.objects.get(pk=other.pk).roles == [Role.STANDARD, Role.FIN_ADMIN]
         assert_accessible(page, where="the members page after saving roles")
+
+        # The audit log names the change; on a phone its rows are cards, each value under its column's name.
+        page.goto(reverse("accounts:audit-list"))
+        first = page.locator("#audit-events tbody tr").first
+        expect(first).to_contain_text("Financial administrator")
+        expect(first.locator("td").first).to_have_attribute("data-label", "When")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        if viewport["width"] < 768:
+            assert first.evaluate("row => getComputedStyle(row).display") == "block"
+        assert_accessible(page, where="the audit log")
         assert csp_violations(page) == []
     finally:
         context.close()
