@@ -43,15 +43,32 @@ def chromium():
     connections.close_all()
 
 
+# (width, colour mode): wide enough for the header's expanded navigation (it collapses below 1200 px), and a
+# phone in the dark mode; the journeys run on both, with axe-core after each step.
+LAPTOP_LIGHT = (1366, "light")
+PHONE_DARK = (390, "dark")
+SCREENS = pytest.mark.parametrize(
+    "screen", [LAPTOP_LIGHT, PHONE_DARK], ids=["1366-light", "390-dark"], indirect=True
+)
+
+
 @pytest.fixture
-def new_page(chromium, live_server):
+def screen(request):
+    return getattr(request, "param", LAPTOP_LIGHT)
+
+
+@pytest.fixture
+def new_page(chromium, live_server, screen):
     """new_page() is a page in a fresh browser context (its own cookies), closed after the test."""
     contexts = []
+    width, color_scheme = screen
 
     def make():
-        # Wide enough for the header's expanded navigation (it collapses below 1200 px).
         context = chromium.new_context(
-            base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 800}
+            base_url=live_server.url,
+            locale="en-GB",
+            viewport={"width": width, "height": 800},
+            color_scheme=color_scheme,
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
@@ -86,6 +103,7 @@ def login(page, user, password=PASSWORD):
     page.wait_for_url(re.compile(r"^https?://[^/]+/$"))  # the dashboard
 
 
+@SCREENS
 def test_customer_case_from_logging_to_confirmed_resolution(
     new_page, standard_user, consultant, category, media_root
 ):
@@ -143,6 +161,7 @@ def test_customer_case_from_logging_to_confirmed_resolution(
     assert case.first_response_at is not None and case.closed_at is not None
 
 
+@SCREENS
 def test_dispatcher_queue_shows_a_new_case_without_reload(
     new_page, dispatcher, organization, standard_user, category
 ):
