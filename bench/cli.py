@@ -285,12 +285,7 @@ def _measure(options: dict, meta: dict, env: dict) -> None:
         load_info=load_info,
         load_before=load_before,
     )
-    _say("\n" + text)
-    results = Path(options["results"])
-    if not results.is_absolute():
-        results = settings.BASE_DIR / results
-    results.write_text(text)
-    _say(f"Written to {results}")
+    _report_write(text, options)
 
 
 def _load(options: dict, specs: dict, env: dict) -> tuple[dict | None, str]:
@@ -384,6 +379,11 @@ def _billing(options: dict) -> None:
         load_before=load_before,
         load_after=report.load_average(),
     )
+    _report_write(text, options)
+
+
+def _report_write(text: str, options: dict) -> None:
+    """Print the report and write it to --results (relative to the project)."""
     _say("\n" + text)
     results = Path(options["results"])
     if not results.is_absolute():
@@ -485,12 +485,7 @@ def _monitoring(options: dict) -> None:
         load_before=load_before,
         load_after=report.load_average(),
     )
-    _say("\n" + text)
-    results = Path(options["results"])
-    if not results.is_absolute():
-        results = settings.BASE_DIR / results
-    results.write_text(text)
-    _say(f"Written to {results}")
+    _report_write(text, options)
 
 
 def _prepare_monitoring(options: dict) -> tuple[dict, dict]:
